@@ -1,0 +1,171 @@
+"""Settings: one dataclass tree with shipped defaults, overridden by `gaung.toml`, then by environment.
+
+A user's file only needs the keys it changes (the lesson of trafilatura's settings.cfg). Lookup order:
+`--config PATH`, `$GAUNG_CONFIG`, `./gaung.toml`, `$GAUNG_HOME/gaung.toml`; the data directory is
+`$GAUNG_HOME` (default `./var`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from gaung.errors import ConfigError
+
+SOURCE_KINDS = ("feed", "sitemap", "page", "html", "archive")
+
+
+@dataclass
+class FetchSettings:
+    """How politely and safely we crawl."""
+
+    user_agent: str = "GaungBot/0.1 (+https://github.com/gaung-id/gaung; media monitoring)"
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0  # seconds between requests to one host, unless robots.txt asks for more
+    global_concurrency: int = 16
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024  # bigger bodies are cut off and reported, not loaded whole
+    retries: int = 3
+    backoff: float = 1.0  # first retry delay in seconds; doubles each try
+    max_redirects: int = 10
+    respect_robots: bool = True
+    allow_private: bool = False  # refuse loopback/private/link-local targets (SSRF) unless set
+
+
+@dataclass
+class PollSettings:
+    """Adaptive feed polling: poll often when a feed is busy, rarely when it is quiet."""
+
+    min_interval: float = 300.0
+    max_interval: float = 6 * 3600.0
+    default_interval: float = 1800.0
+    stale_after_days: float = 3.0  # no new item for this long: "stale"
+    dead_after_failures: int = 5  # this many failures in a row: "dead"
+
+
+@dataclass
+class SourceConfig:
+    name: str
+    kind: str
+    url: str
+    allow_private: bool = False
+    enabled: bool = True
+    site: str | None = None
+
+
+@dataclass
+class WatchEntry:
+    """One thing the office watches: a person, agency, program or place, with its aliases."""
+
+    id: str
+    name: str
+    type: str = "PERSON"  # PERSON | ORGANIZATION | PLACE | PROGRAM
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Settings:
+    organisation: str = "Diskominfo"
+    home: Path = field(default_factory=lambda: Path(os.environ.get("GAUNG_HOME", "var")))
+    database_url: str = ""  # empty: SQLite file in `home`
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    poll: PollSettings = field(default_factory=PollSettings)
+    sources: list[SourceConfig] = field(default_factory=list)
+    watchlist: list[WatchEntry] = field(default_factory=list)
+    config_path: Path | None = None
+
+    @property
+    def db_url(self) -> str:
+        """The effective database URL: `$GAUNG_DATABASE_URL`, the file's value, or SQLite in `home`."""
+        url = os.environ.get("GAUNG_DATABASE_URL") or self.database_url
+        if url:
+            return url
+        return f"sqlite:///{(self.home / 'gaung.db').resolve()}"
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    kwargs: dict[str, Any] = {}
+    defaults = cls()  if cls in (FetchSettings, PollSettings) else None
+    for key, value in data.items():
+        if defaults is not None:
+            expected = type(getattr(defaults, key))
+            if expected is float and isinstance(value, int):
+                value = float(value)
+            if not isinstance(value, expected):
+                raise ConfigError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
+        kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from the first config file found (see module docstring) plus the environment."""
+    candidates: list[Path] = []
+    if path:
+        candidates = [Path(path)]
+        if not candidates[0].exists():
+            raise ConfigError(f"config file not found: {path}")
+    else:
+        if os.environ.get("GAUNG_CONFIG"):
+            candidates.append(Path(os.environ["GAUNG_CONFIG"]))
+        candidates.append(Path("gaung.toml"))
+        candidates.append(Path(os.environ.get("GAUNG_HOME", "var")) / "gaung.toml")
+    settings = Settings()
+    for candidate in candidates:
+        if candidate.is_file():
+            return settings_from_toml(candidate)
+    return settings
+
+
+def settings_from_toml(path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return settings_from_dict(data, where=str(path))
+
+
+def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:
+    settings = Settings(config_path=Path(where) if where != "config" else None)
+    org = data.get("organisation", {})
+    if isinstance(org, dict):
+        settings.organisation = org.get("name", settings.organisation)
+    elif isinstance(org, str):
+        settings.organisation = org
+    storage = data.get("storage", {})
+    if "home" in storage and not os.environ.get("GAUNG_HOME"):
+        settings.home = Path(storage["home"])
+    settings.database_url = storage.get("database_url", "")
+    if "fetch" in data:
+        settings.fetch = _build(FetchSettings, data["fetch"], f"{where} [fetch]")
+    if "poll" in data:
+        settings.poll = _build(PollSettings, data["poll"], f"{where} [poll]")
+    for i, raw in enumerate(data.get("sources", [])):
+        src = _build(SourceConfig, raw, f"{where} [[sources]] #{i + 1}")
+        if src.kind not in SOURCE_KINDS:
+            raise ConfigError(f"{where} [[sources]] {src.name!r}: kind must be one of {', '.join(SOURCE_KINDS)}")
+        settings.sources.append(src)
+    for i, raw in enumerate(data.get("watchlist", [])):
+        settings.watchlist.append(_build(WatchEntry, raw, f"{where} [[watchlist]] #{i + 1}"))
+    return settings
+
+
+def to_plain(obj: Any) -> Any:
+    """Settings as plain dicts/lists (for `gaung config show` and tests)."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_plain(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, list):
+        return [to_plain(x) for x in obj]
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj

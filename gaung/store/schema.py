@@ -1,0 +1,167 @@
+"""The database tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Full-text search lives outside these tables: an FTS5 virtual table `mentions_fts` (SQLite) or a generated
+`search_vector` tsvector column with a GIN index (PostgreSQL); see `gaung.store.fulltext`.
+All datetimes are stored as naive UTC (both dialects agree on that); the store converts at its edges.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),  # feed | sitemap | page | html | archive
+    Column("url", Text, nullable=False),  # URL, or a local path for html/archive
+    Column("site", String(200)),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("allow_private", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    # polling state
+    Column("poll_interval", Float),  # seconds; adapted to how often the source has new items
+    Column("next_poll_at", DateTime),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    # health
+    Column("last_attempt_at", DateTime),
+    Column("last_success_at", DateTime),
+    Column("last_new_item_at", DateTime),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("items_total", Integer, nullable=False, default=0),
+)
+
+raw_blobs = Table(
+    "raw_blobs",
+    metadata,
+    # content-addressed: sha256 of the uncompressed bytes; stored once however often it is fetched
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),  # zlib-compressed
+    Column("size", Integer, nullable=False),
+    Column("url", Text),
+    Column("final_url", Text),
+    Column("status", Integer),
+    Column("headers", JSON),
+    Column("encoding", String(40)),
+    Column("fetched_at", DateTime, nullable=False),
+)
+
+syndication_groups = Table(
+    "syndication_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("first_mention_id", Integer),  # the earliest copy: the story as counted in volumes
+    Column("first_seen_at", DateTime, nullable=False),
+    Column("size", Integer, nullable=False, default=1),
+    Column("outlets", Integer, nullable=False, default=1),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("canonical_url", Text, nullable=False),  # unique key: URL without tracking noise, or urn:sha256
+    Column("url", Text),
+    Column("content_hash", String(64), nullable=False),  # sha256 of normalised text: exact duplicates
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("published_at", DateTime),
+    Column("author", Text),
+    Column("site", String(200)),
+    Column("language", String(10)),
+    Column("platform", String(30), nullable=False, default="news"),
+    Column("engagement", JSON),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
+    Column("raw_sha256", String(64)),
+    Column("fetched_at", DateTime),
+    Column("ingested_at", DateTime, nullable=False),
+    Column("extractor_version", String(40)),
+    # syndication: every copy belongs to a group; is_canonical marks the copy counted in volumes
+    Column("syndication_group_id", Integer, ForeignKey("syndication_groups.id")),
+    Column("is_canonical", Boolean, nullable=False, default=True),
+    Column("minhash", LargeBinary),  # packed MinHash signature, so the LSH index can be rebuilt
+    # analysis (filled by the language layer; each field records the model that produced it)
+    Column("tone", String(10)),
+    Column("tone_scores", JSON),
+    Column("tone_reason", JSON),
+    Column("sentiment", String(10)),
+    Column("sentiment_scores", JSON),
+    Column("analysis_version", String(60)),
+    Column("issue_id", Integer),
+    UniqueConstraint("canonical_url", name="uq_mentions_canonical_url"),
+)
+Index("ix_mentions_published_at", mentions.c.published_at)
+Index("ix_mentions_content_hash", mentions.c.content_hash)
+Index("ix_mentions_source_id", mentions.c.source_id)
+Index("ix_mentions_site", mentions.c.site)
+Index("ix_mentions_group", mentions.c.syndication_group_id)
+Index("ix_mentions_tone", mentions.c.tone)
+
+mention_entities = Table(
+    "mention_entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mention_id", Integer, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("watch_id", String(100)),
+    Column("normalized", Text),  # lower-cased form used by `entity:` filters
+)
+Index("ix_mention_entities_mention", mention_entities.c.mention_id)
+Index("ix_mention_entities_normalized", mention_entities.c.normalized)
+Index("ix_mention_entities_watch", mention_entities.c.watch_id)
+
+# Items a crawl has discovered but not yet stored: the monitor's durable to-do list. A crash between
+# discovery and storage leaves the row here; a restart picks it up again (nothing lost, nothing doubled).
+crawl_queue = Table(
+    "crawl_queue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE")),
+    Column("url", Text, nullable=False),
+    Column("title", Text),
+    Column("published_at", DateTime),
+    Column("discovered_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("state", String(10), nullable=False, default="pending"),  # pending | done | failed
+    UniqueConstraint("url", name="uq_crawl_queue_url"),
+)
+Index("ix_crawl_queue_state", crawl_queue.c.state)
+
+# One row per item problem in a run, so "what failed and why" survives the terminal.
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("kind", String(30), nullable=False),
+    Column("fetched", Integer, nullable=False, default=0),
+    Column("new", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("problems", JSON),
+)
