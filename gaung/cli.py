@@ -192,9 +192,10 @@ def extract(
 
         settings = workspace().settings
         result = fetch_sync(target, settings.fetch, allow_private=allow_private or settings.fetch.allow_private)
-        if result.raw is None:
+        if result.document is None:
             raise GaungError(f"{target}: no content")
-        article = extract_article(result.raw.content, result.raw.final_url or target, encoding=result.raw.encoding)
+        doc = result.document
+        article = extract_article(doc.content, doc.final_url or target, encoding=doc.encoding)
     if as_json:
         sys.stdout.write(article.to_json() + "\n")
         return

@@ -28,7 +28,7 @@ class FetchSettings:
     global_concurrency: int = 16
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    max_bytes: int = 10 * 1024 * 1024  # bigger bodies are cut off and reported, not loaded whole
+    max_bytes: int = 10 * 1024 * 1024  # a bigger body is abandoned mid-stream and reported, never loaded whole
     retries: int = 3
     backoff: float = 1.0  # first retry delay in seconds; doubles each try
     max_redirects: int = 10
@@ -93,7 +93,7 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     kwargs: dict[str, Any] = {}
-    defaults = cls()  if cls in (FetchSettings, PollSettings) else None
+    defaults = cls() if cls in (FetchSettings, PollSettings) else None
     for key, value in data.items():
         if defaults is not None:
             expected = type(getattr(defaults, key))

@@ -17,7 +17,7 @@ from rich.console import Console
 from gaung.config import settings_from_toml
 from gaung.ingest import feeds
 from gaung.ingest.pipeline import RunSummary
-from gaung.models import Article
+from gaung.models import Article, ItemProblem
 from gaung.store.db import transaction
 from gaung.workspace import Workspace
 
@@ -42,7 +42,7 @@ def load_rss(ws: Workspace, path: Path) -> RunSummary:
     """Store a saved feed's items (title + summary) as mentions: what a feed-only source gives."""
     summary = RunSummary()
     parsed = feeds.parse_feed(path.read_bytes(), path.as_uri())
-    summary.problems.extend(parsed.problems)
+    summary.problems.extend(ItemProblem(path.name, problem) for problem in parsed.problems)
     with transaction(ws.engine) as conn:
         for entry in parsed.entries:
             summary.fetched += 1

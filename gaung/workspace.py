@@ -67,7 +67,7 @@ class Workspace:
         return RunSummary()
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0, order: str = "relevance") -> Any:
-        from gaung.store.query import search
+        from gaung.store.search import search
 
         with self.engine.connect() as conn:
             return search(conn, query, limit=limit, offset=offset, order=order)

@@ -44,13 +44,19 @@ def _now() -> datetime:
 class Monitor:
     """Polls sources and drains the crawl queue. Use `run_once()` or `run_forever()`."""
 
-    def __init__(self, settings: Settings, pipeline: Pipeline, *, fetcher: Fetcher | None = None,
+    def __init__(self, settings: Settings, pipeline: Pipeline, *,
                  on_event: Callable[[str], None] | None = None):
         self.settings = settings
         self.pipeline = pipeline
         self.engine = pipeline.engine
-        self.fetcher = fetcher or Fetcher(settings.fetch)
         self.on_event = on_event or (lambda message: log.info("%s", message))
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            raise RuntimeError("the fetcher is open only inside run_once()")
+        return self._fetcher
 
     # -- scheduling ---------------------------------------------------------------------------
     def due_sources(self, now: datetime | None = None, *, all_sources: bool = False) -> list[dict[str, Any]]:
@@ -66,9 +72,14 @@ class Monitor:
     async def run_once(self, *, all_sources: bool = False) -> RunSummary:
         """Poll every due source once, then drain the queue."""
         summary = RunSummary()
-        for source in self.due_sources(all_sources=all_sources):
-            summary.merge(await self.poll_source(source))
-        summary.merge(await self.drain_queue())
+        async with Fetcher(self.settings.fetch) as fetcher:
+            self._fetcher = fetcher
+            try:
+                for source in self.due_sources(all_sources=all_sources):
+                    summary.merge(await self.poll_source(source))
+                summary.merge(await self.drain_queue())
+            finally:
+                self._fetcher = None
         return summary
 
     async def run_forever(self, *, idle_seconds: float = 30.0, stop: asyncio.Event | None = None) -> None:
@@ -125,18 +136,17 @@ class Monitor:
     async def _discover(self, source: dict[str, Any], summary: RunSummary) -> int:
         allow_private = bool(source.get("allow_private")) or self.settings.fetch.allow_private
         result = await self.fetcher.fetch(source["url"], etag=source.get("etag"),
-                                          last_modified=source.get("last_modified"), allow_private=allow_private)
+                                          last_modified=source.get("last_modified"), allow_private=allow_private,
+                                          allow_binary=source["kind"] == "sitemap")  # .xml.gz sitemaps
         source["_etag"], source["_last_modified"] = result.etag, result.last_modified
-        if result.not_modified or result.raw is None:
+        if result.not_modified or result.document is None:
             summary.not_modified += 1
             return 0
-        content = result.raw.content
+        content = result.document.content
         entries: list[tuple[str, str | None, datetime | None]] = []
         if source["kind"] == "feed":
             parsed = feeds.parse_feed(content, source["url"])
-            for problem in parsed.problems:
-                summary.problems.append(
-                    problem if isinstance(problem, ItemProblem) else ItemProblem(source["url"], str(problem)))
+            summary.problems.extend(ItemProblem(source["url"], problem) for problem in parsed.problems)
             entries = [(e.url, e.title, e.published_at) for e in parsed.entries]
         else:
             entries = await self._walk_sitemap(source, content, summary, allow_private)
@@ -145,17 +155,18 @@ class Monitor:
     async def _walk_sitemap(self, source: dict[str, Any], content: bytes, summary: RunSummary,
                             allow_private: bool) -> list[tuple[str, str | None, datetime | None]]:
         parsed = sitemaps.parse_sitemap(content, source["url"])
+        summary.problems.extend(ItemProblem(source["url"], problem) for problem in parsed.problems)
         entries = [(e.url, e.title, e.published_at) for e in parsed.entries]
         for child in parsed.sitemaps[:MAX_SITEMAP_CHILDREN]:
             try:
-                child_result = await self.fetcher.fetch(child, allow_private=allow_private)
+                child_result = await self.fetcher.fetch(child, allow_private=allow_private, allow_binary=True)
             except FetchError as exc:
                 summary.fail(child, exc.reason)
                 continue
-            if child_result.raw is None:
+            if child_result.document is None:
                 continue
             try:
-                child_parsed = sitemaps.parse_sitemap(child_result.raw.content, child)
+                child_parsed = sitemaps.parse_sitemap(child_result.document.content, child)
             except GaungError as exc:
                 summary.fail(child, _reason(exc))
                 continue
@@ -197,16 +208,17 @@ class Monitor:
             batch = self.pending()
             if not batch:
                 return summary
-            results = await asyncio.gather(*(self._fetch_item(item) for item in batch))
-            for item, outcome in zip(batch, results, strict=True):
+            # store each page as soon as it arrives, so an interrupted run keeps everything fetched so far
+            for next_done in asyncio.as_completed([self._fetch_item(item) for item in batch]):
+                item, outcome = await next_done
                 self._store_item(item, outcome, summary)
 
-    async def _fetch_item(self, item: dict[str, Any]) -> Any:
+    async def _fetch_item(self, item: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         allow = bool(item.get("allow_private")) or self.settings.fetch.allow_private
         try:
-            return await self.fetcher.fetch(item["url"], allow_private=allow)
+            return item, await self.fetcher.fetch(item["url"], allow_private=allow)
         except FetchError as exc:
-            return exc
+            return item, exc
 
     def _store_item(self, item: dict[str, Any], outcome: Any, summary: RunSummary) -> None:
         summary.fetched += 1
@@ -218,7 +230,9 @@ class Monitor:
                     return
                 try:
                     with conn.begin_nested():
-                        saved = self.pipeline.store_html(conn, outcome.raw, source_id=item["source_id"],
+                        if outcome.document is None:
+                            raise GaungError("the server answered without a body")
+                        saved = self.pipeline.store_html(conn, outcome.document, source_id=item["source_id"],
                                                          site=item.get("site"))
                 except (GaungError, ValueError) as exc:
                     self._item_failed(conn, item, _reason(exc), retryable=False)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from gaung.config import SOURCE_KINDS, PollSettings, SourceConfig
 from gaung.errors import ConfigError
+from gaung.ingest import polling
 from gaung.store.raw import from_db_time, to_db_time
 from gaung.store.schema import mentions, sources
 
@@ -134,23 +135,23 @@ def items_per_day(conn: Connection, source_id: int, *, days: int = 7) -> float:
 
 
 def source_health(row: dict[str, Any], per_day: float, poll: PollSettings, now: datetime | None = None) -> SourceHealth:
-    """Classify a source: never fetched, dead (failing repeatedly), stale (no new items lately), or ok."""
-    now = now or _now()
+    """Classify a stored source (ok / stale / dead / never / paused) with a reason an analyst can act on."""
     if not row.get("enabled", True):
         return SourceHealth("paused", "paused by a user", per_day)
-    failures = int(row.get("consecutive_failures") or 0)
-    if failures >= poll.dead_after_failures:
-        return SourceHealth("dead", f"{failures} failures in a row; last: {row.get('last_error')}", per_day)
-    last_success = from_db_time(row.get("last_success_at"))
-    if last_success is None:
-        if failures:
-            return SourceHealth("never", f"never succeeded; last error: {row.get('last_error')}", per_day)
-        return SourceHealth("never", "not fetched yet", per_day)
-    if row.get("kind") in ("feed", "sitemap"):
-        last_new = from_db_time(row.get("last_new_item_at")) or last_success
-        quiet = now - last_new
-        if quiet > timedelta(days=poll.stale_after_days):
-            return SourceHealth("stale", f"no new items for {quiet.days} days", per_day)
-    if failures:
-        return SourceHealth("ok", f"{failures} recent failure(s): {row.get('last_error')}", per_day)
-    return SourceHealth("ok", "healthy", per_day)
+    if row.get("kind") in ("html", "archive") and row.get("last_success_at") is not None:
+        # local files are imported once, not polled for news: quiet is normal for them
+        failures = int(row.get("consecutive_failures") or 0)
+        if failures < poll.dead_after_failures:
+            return SourceHealth("ok", "imported", per_day)
+    verdict = polling.source_health(
+        last_success_at=from_db_time(row.get("last_success_at")),
+        consecutive_failures=int(row.get("consecutive_failures") or 0),
+        last_new_item_at=from_db_time(row.get("last_new_item_at")),
+        items_per_day=[per_day] if per_day else (),
+        settings=poll,
+        now=now,
+    )
+    reason = verdict.reason
+    if row.get("last_error") and verdict.status != "ok":
+        reason = f"{reason}; last error: {row['last_error']}"
+    return SourceHealth(verdict.status, reason, per_day)
