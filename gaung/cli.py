@@ -166,6 +166,9 @@ def import_(
     site: str | None = typer.Option(None, help="Outlet name for rows that do not say."),
 ) -> None:
     """Import archives or saved pages; importing the same file twice stores nothing twice."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise GaungError(f"no such file or folder: {', '.join(missing)}")
     ws = workspace()
     total = RunSummary()
     with progress_bar() as progress:

@@ -86,7 +86,10 @@ class ArchiveRow:
 
 
 def _open_text(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(str(path), f"cannot read the file: {exc.strerror or exc}") from None
     if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)

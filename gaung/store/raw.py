@@ -7,7 +7,8 @@ import zlib
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gaung.models import RawDocument
 from gaung.store.schema import raw_blobs
@@ -33,8 +34,6 @@ def from_db_time(value: datetime | None) -> datetime | None:
 def put_raw(conn: Connection, raw: RawDocument) -> str:
     """Store `raw` once (by sha256 of its bytes) and return that hash."""
     digest = sha256_of(raw.content)
-    if conn.execute(select(raw_blobs.c.sha256).where(raw_blobs.c.sha256 == digest)).first():
-        return digest
     values = {
         "sha256": digest,
         "data": zlib.compress(raw.content, 6),
@@ -46,11 +45,9 @@ def put_raw(conn: Connection, raw: RawDocument) -> str:
         "encoding": raw.encoding,
         "fetched_at": to_db_time(raw.fetched_at),
     }
-    try:
-        with conn.begin_nested():
-            conn.execute(raw_blobs.insert().values(**values))
-    except IntegrityError:
-        pass  # stored concurrently by another worker: same bytes, same hash
+    # one statement whether new or already stored (same bytes, same hash, possibly by another worker)
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    conn.execute(insert(raw_blobs).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
     return digest
 
 
