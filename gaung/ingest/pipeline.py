@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from gaung.errors import GaungError, ParseError, StoreError
 from gaung.extract.article import extract_article, guess_language
@@ -160,6 +160,8 @@ class Pipeline:
                         summary.count(
                             self.store_article(conn, item.article, raw=item.raw, source_id=source_id)
                         )
+                except OperationalError:
+                    raise  # locked, full or unreachable database: stop the run, this batch is rolled back
                 except (GaungError, SQLAlchemyError, ValueError) as exc:
                     summary.fail(f"{item.raw.url} (line {item.line})", _reason(exc))
 
@@ -187,6 +189,8 @@ class Pipeline:
             try:
                 with transaction(self.engine) as conn:
                     summary.count(self.store_html(conn, raw, source_id=source_id, site=site))
+            except StoreError:
+                raise  # locked, full or unreachable database: stop the run
             except (GaungError, SQLAlchemyError, ValueError) as exc:
                 summary.fail(str(html_path), _reason(exc))
             if progress:

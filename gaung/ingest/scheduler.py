@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from gaung.analyze.dedup import canonicalize_url
 from gaung.config import Settings
-from gaung.errors import FetchError, GaungError
+from gaung.errors import FetchError, GaungError, StoreError
 from gaung.ingest import feeds, polling, sitemaps
 from gaung.ingest.fetch import Fetcher
 from gaung.ingest.pipeline import Pipeline, RunSummary, _reason
@@ -241,6 +241,8 @@ class Monitor:
                 conn.execute(update(crawl_queue).where(crawl_queue.c.id == item["id"]).values(
                     state="done", attempts=item["attempts"] + 1, last_error=None))
                 summary.count(saved)
+        except StoreError:
+            raise  # locked, full or unreachable database: stop; the queue item stays pending
         except (SQLAlchemyError, GaungError) as exc:
             summary.fail(item["url"], _reason(exc))
 

@@ -165,3 +165,85 @@ ingest_runs = Table(
     Column("failed", Integer, nullable=False, default=0),
     Column("problems", JSON),
 )
+
+# -- the language layer (migration 0002) ----------------------------------------------------------
+
+mention_quotes = Table(
+    "mention_quotes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mention_id", Integer, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    Column("speaker", Text),
+    Column("speaker_watch_id", String(100)),
+    Column("text", Text, nullable=False),
+    Column("verb", String(40)),
+    Column("start", Integer),
+    Column("end", Integer),
+)
+Index("ix_mention_quotes_mention", mention_quotes.c.mention_id)
+Index("ix_mention_quotes_speaker", mention_quotes.c.speaker)
+
+# Analysts' corrections, with who and when: shown instead of the model's output, kept across
+# `gaung reprocess`, and fed to the next `gaung models build`.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mention_id", Integer, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(20), nullable=False),  # tone | sentiment | entity | issue
+    Column("old_value", JSON),
+    Column("new_value", JSON, nullable=False),
+    Column("user", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("note", Text),
+)
+Index("ix_corrections_mention", corrections.c.mention_id)
+Index("ix_corrections_field", corrections.c.field)
+
+issues = Table(
+    "issues",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("key_phrases", JSON),
+    Column("representative_mention_id", Integer),
+    Column("first_seen_at", DateTime),
+    Column("last_seen_at", DateTime),
+    Column("size", Integer, nullable=False, default=0),
+    Column("outlets", Integer, nullable=False, default=0),
+    Column("merged_into", Integer),  # set when an analyst merges this issue into another
+    Column("renamed", Boolean, nullable=False, default=False),  # label set by an analyst: keep it
+)
+Index("ix_issues_last_seen", issues.c.last_seen_at)
+
+# Serialised state of incremental analysers (the issue clusterer), so a restart resumes them.
+analysis_state = Table(
+    "analysis_state",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(200), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("target", Text),
+    Column("fired_at", DateTime, nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("window_end", DateTime, nullable=False),
+    Column("observed", Float),
+    Column("expected", Float),
+    Column("p_value", Float),
+    Column("reason_id", Text, nullable=False),
+    Column("reason_en", Text, nullable=False),
+    Column("details", JSON),
+    Column("status", String(20), nullable=False, default="open"),  # open | acknowledged
+    Column("acknowledged_by", String(100)),
+    Column("acknowledged_at", DateTime),
+    UniqueConstraint("rule", "window_end", name="uq_alerts_rule_window"),
+)
+Index("ix_alerts_status", alerts.c.status)
