@@ -18,6 +18,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gaung.analyze.issues_cli import issues_command
+from gaung.analyze.models_cli import models_app, set_corrections_loader
+from gaung.analyze.ner_cli import entities_command
 from gaung.config import SOURCE_KINDS, SourceConfig
 from gaung.errors import GaungError
 from gaung.ingest.pipeline import RunSummary
@@ -27,6 +30,11 @@ app = typer.Typer(help="Gaung: media monitoring for government communications of
                   no_args_is_help=True, pretty_exceptions_enable=False)
 sources_app = typer.Typer(help="Manage the sources Gaung listens to.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+app.add_typer(models_app, name="models")
+app.command("entities", help="Tag CoNLL tokens (one per line) with PERSON/ORGANIZATION/PLACE BIO tags.")(
+    entities_command
+)
+app.command("issues", help="Cluster JSON lines of articles into issues (the monitor's algorithm).")(issues_command)
 console = Console()
 err = Console(stderr=True)
 
@@ -43,6 +51,7 @@ def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step."),
 ) -> None:
     STATE["config"] = config
+    set_corrections_loader(_corrections)
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -65,6 +74,16 @@ def print_summary(summary: RunSummary, title: str = "Selesai / Done") -> None:
 def progress_bar() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, transient=False)
+
+
+def _corrections() -> list[Any]:
+    """Analysts' corrections for `gaung models build` (none when no database exists yet)."""
+    from gaung.store.corrections import training_corrections
+
+    ws = workspace()
+    if not ws.settings.db_url.startswith("sqlite") or Path(ws.settings.db_url.split("///", 1)[-1]).exists():
+        return training_corrections(ws.engine)
+    return []
 
 
 # -- setup ----------------------------------------------------------------------------------------
@@ -229,6 +248,20 @@ def search(
         if hit.snippet:
             console.print("  " + "".join(f"[reverse]{escape(part)}[/reverse]" if marked else escape(part)
                                          for part, marked in hit.snippet_parts()), highlight=False)
+
+
+@app.command()
+def analyze(
+    jsonl: bool = typer.Option(False, "--jsonl", help='Read {"id","title","text"} lines on stdin.'),
+) -> None:
+    """Language, sentiment, tone (with reasons), entities and quotes for JSON lines on stdin."""
+    from gaung.analyze.pipeline import Analyzer, analyze_jsonl
+
+    if not jsonl:
+        raise GaungError("only --jsonl input is supported: gaung analyze --jsonl < items.jsonl")
+    analyzer = Analyzer(workspace().settings)
+    done, rejected = analyze_jsonl(sys.stdin, sys.stdout, sys.stderr, analyzer)
+    err.print(f"analysed {done}, rejected {rejected}")
 
 
 @app.command()

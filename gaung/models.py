@@ -48,6 +48,7 @@ class Article:
     engagement: dict[str, int] = field(default_factory=dict)  # likes, comments, shares, views ...
     raw_sha256: str | None = None
     extractor_version: str | None = None
+    analysis: Any = None  # gaung.analyze.pipeline.Analysis, set by the analysis stage before storage
 
     def to_json_dict(self) -> dict[str, Any]:
         """The public JSON shape of `gaung extract --json`."""

@@ -46,7 +46,7 @@ class Workspace:
         """The analysis stages run on every stored mention (the language layer registers here)."""
         from gaung.analyze.pipeline import stages_for
 
-        return stages_for(self.settings)
+        return stages_for(self.settings, self.engine)
 
     def import_path(self, path: str | Path, *, source_id: int | None = None, site: str | None = None,
                     progress: Any = None) -> RunSummary:

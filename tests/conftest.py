@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from gaung.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Trained models are built once (from shipped data, offline) and shared by every test and every run:
+# `var/models` in the checkout, the same place `make demo` uses, unless GAUNG_MODELS says otherwise.
+os.environ.setdefault("GAUNG_MODELS", str((Path(__file__).parent.parent / "var" / "models").resolve()))
+
 
 def _pg_url() -> Iterator[str]:
-    import os
-
     import sqlalchemy as sa
 
     try:

@@ -76,18 +76,30 @@ class RunSummary:
 
 PreStage = Callable[[Article], None]
 PostStage = Callable[[Connection, int, Article], None]
+BatchEnd = Callable[[Connection], None]
 
 
 class Pipeline:
     """Runs items through extract → analyze → store. Create one per process; it holds the dedup index."""
 
     def __init__(
-        self, engine: Engine, *, pre_stages: Iterable[PreStage] = (), post_stages: Iterable[PostStage] = ()
+        self,
+        engine: Engine,
+        *,
+        pre_stages: Iterable[PreStage] = (),
+        post_stages: Iterable[PostStage] = (),
+        batch_end: Iterable[BatchEnd] = (),
     ):
         self.engine = engine
         self.writer = MentionWriter(engine)
         self.pre_stages: list[PreStage] = [self._language, *pre_stages]
         self.post_stages: list[PostStage] = list(post_stages)
+        self.batch_end: list[BatchEnd] = list(batch_end)
+
+    def end_batch(self, conn: Connection) -> None:
+        """Let stateful stages persist their state inside the batch's own transaction."""
+        for hook in self.batch_end:
+            hook(conn)
 
     @staticmethod
     def _language(article: Article) -> None:
@@ -164,6 +176,7 @@ class Pipeline:
                     raise  # locked, full or unreachable database: stop the run, this batch is rolled back
                 except (GaungError, SQLAlchemyError, ValueError) as exc:
                     summary.fail(f"{item.raw.url} (line {item.line})", _reason(exc))
+            self.end_batch(conn)
 
     def import_html(
         self,
@@ -189,6 +202,7 @@ class Pipeline:
             try:
                 with transaction(self.engine) as conn:
                     summary.count(self.store_html(conn, raw, source_id=source_id, site=site))
+                    self.end_batch(conn)
             except StoreError:
                 raise  # locked, full or unreachable database: stop the run
             except (GaungError, SQLAlchemyError, ValueError) as exc:

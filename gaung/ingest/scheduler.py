@@ -241,6 +241,7 @@ class Monitor:
                 conn.execute(update(crawl_queue).where(crawl_queue.c.id == item["id"]).values(
                     state="done", attempts=item["attempts"] + 1, last_error=None))
                 summary.count(saved)
+                self.pipeline.end_batch(conn)
         except StoreError:
             raise  # locked, full or unreachable database: stop; the queue item stays pending
         except (SQLAlchemyError, GaungError) as exc:

@@ -204,6 +204,7 @@ issues = Table(
     "issues",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("key", String(40), nullable=False, unique=True),  # the clusterer's own issue id
     Column("label", Text, nullable=False),
     Column("key_phrases", JSON),
     Column("representative_mention_id", Integer),

@@ -47,6 +47,7 @@ def upgrade() -> None:
     op.create_table(
         "issues",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=40), nullable=False),
         sa.Column("label", sa.Text(), nullable=False),
         sa.Column("key_phrases", sa.JSON(), nullable=True),
         sa.Column("representative_mention_id", sa.Integer(), nullable=True),
@@ -57,6 +58,7 @@ def upgrade() -> None:
         sa.Column("merged_into", sa.Integer(), nullable=True),
         sa.Column("renamed", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key"),
     )
     op.create_index("ix_issues_last_seen", "issues", ["last_seen_at"], unique=False)
     op.create_table(
