@@ -265,6 +265,85 @@ def analyze(
 
 
 @app.command()
+def alerts(
+    check: bool = typer.Option(False, "--check", help="Evaluate the rules now before listing."),
+    ack: int | None = typer.Option(None, "--ack", help="Acknowledge the alert with this id."),
+    user: str = typer.Option("cli", "--by", help="Who acknowledges."),
+    status: str | None = typer.Option("open", help="open, acknowledged, or all."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Alerts: negative spikes and volume bursts, each with why it fired (Peringatan)."""
+    from gaung.store import monitoring
+    from gaung.store.db import transaction
+
+    ws = workspace()
+    if check:
+        fired = monitoring.check_alerts(ws.engine, ws.settings.alert_rules())
+        err.print(f"{len(fired)} new alert(s)")
+    if ack is not None:
+        with transaction(ws.engine) as conn:
+            monitoring.acknowledge_alert(conn, ack, user)
+    with ws.engine.connect() as conn:
+        rows = monitoring.list_alerts(conn, None if status == "all" else status)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False) + "\n")
+        return
+    for row in rows:
+        console.print(f"[bold]#{row['id']} {escape(row['rule'])}[/bold] ({row['status']}) "
+                      f"{row['window_start']:%Y-%m-%d %H:%M} – {row['window_end']:%H:%M} UTC", highlight=False)
+        console.print(f"  {row['reason_id']}", highlight=False, markup=False)
+        console.print(f"  {row['reason_en']}", highlight=False, markup=False, style="dim")
+
+
+@app.command()
+def kebaikan(
+    days: int = typer.Option(7, help="Look this many days back."),
+    limit: int = typer.Option(20, "-n"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Good stories worth amplifying: positive coverage of watched people and programmes, ranked."""
+    from gaung.store import monitoring
+
+    ws = workspace()
+    if days <= 0:
+        raise GaungError("--days must be positive")
+    with ws.engine.connect() as conn:
+        # anchored at the newest stored mention: an archive that stopped updating still shows its last week
+        stories = monitoring.good_stories(conn, monitoring.latest_mention_time(conn), days=days, limit=limit)
+    if as_json:
+        sys.stdout.write(json.dumps([{"id": s.story.id, "title": s.story.title, "url": s.story.url,
+                                      "score": s.score, "factors": s.factors} for s in stories],
+                                    ensure_ascii=False) + "\n")
+        return
+    if not stories:
+        console.print("Belum ada kabar baik dalam periode ini / no good stories in this period")
+    for ranked in stories:
+        console.print(f"[bold]{escape(ranked.story.title)}[/bold]  skor {ranked.score:.2f}", highlight=False)
+        console.print(f"  {ranked.story.url or ''}", highlight=False, markup=False)
+
+
+@app.command()
+def correct(
+    mention_id: int = typer.Argument(..., help="The mention to correct."),
+    tone: str | None = typer.Option(None, help="positive | neutral | negative"),
+    sentiment: str | None = typer.Option(None, help="positive | neutral | negative"),
+    user: str = typer.Option(..., "--by", help="Who makes the correction (kept with it)."),
+    note: str | None = typer.Option(None),
+) -> None:
+    """Correct a mention's tone or sentiment; the next `gaung models build` learns from it."""
+    from gaung.store.corrections import add_correction
+    from gaung.store.db import transaction
+
+    if tone is None and sentiment is None:
+        raise GaungError("say what to correct: --tone and/or --sentiment")
+    with transaction(workspace().engine) as conn:
+        for field_name, value in (("tone", tone), ("sentiment", sentiment)):
+            if value is not None:
+                add_correction(conn, mention_id, field_name, value, user, note)
+    console.print(f"mention {mention_id} corrected by {user}")
+
+
+@app.command()
 def run(
     once: bool = typer.Option(False, help="One pass over due sources and the queue, then exit."),
     all_sources: bool = typer.Option(False, "--all", help="Poll every enabled source now, due or not."),

@@ -76,7 +76,14 @@ class Settings:
     poll: PollSettings = field(default_factory=PollSettings)
     sources: list[SourceConfig] = field(default_factory=list)
     watchlist: list[WatchEntry] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # [[alerts]] tables, validated on load
     config_path: Path | None = None
+
+    def alert_rules(self) -> list[Any]:
+        """The `[[alerts]]` rules as `gaung.analyze.alerts.AlertRule`s."""
+        from gaung.analyze.alerts import rules_from_config
+
+        return rules_from_config(self.alerts)
 
     @property
     def db_url(self) -> str:
@@ -157,6 +164,11 @@ def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:
         settings.sources.append(src)
     for i, raw in enumerate(data.get("watchlist", [])):
         settings.watchlist.append(_build(WatchEntry, raw, f"{where} [[watchlist]] #{i + 1}"))
+    settings.alerts = list(data.get("alerts", []))
+    try:
+        settings.alert_rules()  # fail at start-up, naming the rule, not at the first alert check
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     return settings
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from gaung.store.db import transaction
 from gaung.workspace import Workspace
 
 DEMO_DIR = Path(__file__).parent / "data" / "demo"
+REPLAY_DAYS = 7
 ARCHIVES = (
     "indosum_dev.jsonl.gz",
     "scrapping_news_2025-06-18.csv.gz",
@@ -79,4 +81,17 @@ def load_demo(*, progress_factory: Callable[[], Any] | None = None, console: Con
         f"fetched {total.fetched}, new {total.new}, syndicated copies {total.syndicated}, "
         f"duplicates {total.duplicates}, skipped {total.failed}"
     )
+    replay_demo_alerts(ws, console)
     return ws
+
+
+def replay_demo_alerts(ws: Workspace, console: Console) -> None:
+    """Run the alert rules hour by hour over the archive's last week, as the monitor would have."""
+    from gaung.store.monitoring import latest_mention_time, replay_alerts
+
+    with ws.engine.connect() as conn:
+        latest = latest_mention_time(conn)
+    if latest is None:
+        return
+    fired = replay_alerts(ws.engine, ws.settings.alert_rules(), latest - timedelta(days=REPLAY_DAYS), latest)
+    console.print(f"peringatan / alerts replayed over the last {REPLAY_DAYS} days of the archive: {fired} new")

@@ -80,7 +80,15 @@ class Monitor:
                 summary.merge(await self.drain_queue())
             finally:
                 self._fetcher = None
+        self.check_alerts()
         return summary
+
+    def check_alerts(self) -> None:
+        """Evaluate the `[[alerts]]` rules after each pass; new alerts are stored with their reasons."""
+        from gaung.store.monitoring import check_alerts
+
+        for alert in check_alerts(self.engine, self.settings.alert_rules()):
+            self.on_event(f"PERINGATAN / ALERT {alert['rule']}: {alert['reason_id']}")
 
     async def run_forever(self, *, idle_seconds: float = 30.0, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
