@@ -43,8 +43,17 @@ def build_command(
     force: bool = typer.Option(False, "--force", help="Install even if worse than the current models."),
     seed: int = typer.Option(13, help="Random seed (same data + seed → same metrics)."),
     json_output: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
+    ner: bool = typer.Option(True, "--ner/--no-ner", help="Also (re)train the entity tagger (about a minute)."),
 ) -> None:
     """Train from the shipped data (+ analysts' corrections), compare with the current models, install."""
+    if ner:
+        from gaung.analyze.ner import build_ner, evaluate_ner
+
+        ner_model = build_ner(force=True)
+        if not json_output:
+            for corpus in ("nergrit", "idner"):
+                scores = evaluate_ner(ner_model, corpus)
+                _console.print(f"NER {ner_model.version} on {corpus} valid: F1 {scores.f1:.4f}")
     try:
         old = load_bundle()
         report = build_models(_corrections_loader, seed=seed, progress=not json_output)
