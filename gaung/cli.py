@@ -26,15 +26,20 @@ from gaung.errors import GaungError
 from gaung.ingest.pipeline import RunSummary
 from gaung.workspace import Workspace
 
-app = typer.Typer(help="Gaung: media monitoring for government communications offices.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Gaung: media monitoring for government communications offices.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 sources_app = typer.Typer(help="Manage the sources Gaung listens to.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(models_app, name="models")
 app.command("entities", help="Tag CoNLL tokens (one per line) with PERSON/ORGANIZATION/PLACE BIO tags.")(
     entities_command
 )
-app.command("issues", help="Cluster JSON lines of articles into issues (the monitor's algorithm).")(issues_command)
+app.command("issues", help="Cluster JSON lines of articles into issues (the monitor's algorithm).")(
+    issues_command
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -52,15 +57,19 @@ def _root(
 ) -> None:
     STATE["config"] = config
     set_corrections_loader(_corrections)
-    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 def print_summary(summary: RunSummary, title: str = "Selesai / Done") -> None:
     table = Table(title=title, show_header=False)
     for label, value in (
-        ("fetched / diambil", summary.fetched), ("new / baru", summary.new),
+        ("fetched / diambil", summary.fetched),
+        ("new / baru", summary.new),
         ("syndicated copies / salinan sindikasi", summary.syndicated),
-        ("duplicates / duplikat", summary.duplicates), ("not modified / tidak berubah", summary.not_modified),
+        ("duplicates / duplikat", summary.duplicates),
+        ("not modified / tidak berubah", summary.not_modified),
         ("failed / gagal", summary.failed),
     ):
         table.add_row(label, str(value))
@@ -72,8 +81,14 @@ def print_summary(summary: RunSummary, title: str = "Selesai / Done") -> None:
 
 
 def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
 
 
 def _corrections() -> list[Any]:
@@ -88,13 +103,16 @@ def _corrections() -> list[Any]:
 
 # -- setup ----------------------------------------------------------------------------------------
 @app.command()
-def init(path: Path = typer.Argument(Path("gaung.toml"), help="Where to write the starter file."),
-         force: bool = typer.Option(False, help="Overwrite an existing file.")) -> None:
+def init(
+    path: Path = typer.Argument(Path("gaung.toml"), help="Where to write the starter file."),
+    force: bool = typer.Option(False, help="Overwrite an existing file."),
+) -> None:
     """Write a commented starter gaung.toml."""
     if path.exists() and not force:
         raise GaungError(f"{path} already exists (use --force to overwrite)")
-    path.write_text((Path(__file__).parent / "data" / "gaung.example.toml").read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text(
+        (Path(__file__).parent / "data" / "gaung.example.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     console.print(f"Wrote {path}. Edit it, then: gaung sources list")
 
 
@@ -105,7 +123,9 @@ def sources_add(
     url: str = typer.Argument(..., help="Feed/sitemap/page URL, or a local file/folder for html/archive."),
     kind: str = typer.Option("feed", "--kind", "-k", help=f"One of: {', '.join(SOURCE_KINDS)}."),
     site: str | None = typer.Option(None, help="Outlet name to record (default: from the page)."),
-    allow_private: bool = typer.Option(False, help="Allow fetching private/loopback addresses for this source."),
+    allow_private: bool = typer.Option(
+        False, help="Allow fetching private/loopback addresses for this source."
+    ),
 ) -> None:
     """Add a source."""
     from gaung.store import sources as store
@@ -113,8 +133,9 @@ def sources_add(
 
     ws = workspace()
     with transaction(ws.engine) as conn:
-        source_id = store.add_source(conn, SourceConfig(name=name, kind=kind, url=url, site=site,
-                                                        allow_private=allow_private))
+        source_id = store.add_source(
+            conn, SourceConfig(name=name, kind=kind, url=url, site=site, allow_private=allow_private)
+        )
     console.print(f"Added source #{source_id} {name} ({kind})")
 
 
@@ -128,19 +149,41 @@ def sources_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
     with ws.engine.connect() as conn:
         for row in store.list_sources(conn):
             health = store.source_health(row, store.items_per_day(conn, row["id"]), ws.settings.poll)
-            rows.append({**{k: row[k] for k in ("id", "name", "kind", "url", "enabled", "consecutive_failures",
-                                                "items_total")},
-                         "last_success_at": row["last_success_at"].isoformat() if row["last_success_at"] else None,
-                         "items_per_day": health.items_per_day, "status": health.status, "reason": health.reason})
+            rows.append(
+                {
+                    **{
+                        k: row[k]
+                        for k in (
+                            "id",
+                            "name",
+                            "kind",
+                            "url",
+                            "enabled",
+                            "consecutive_failures",
+                            "items_total",
+                        )
+                    },
+                    "last_success_at": row["last_success_at"].isoformat() if row["last_success_at"] else None,
+                    "items_per_day": health.items_per_day,
+                    "status": health.status,
+                    "reason": health.reason,
+                }
+            )
     if as_json:
         console.print_json(json.dumps(rows))
         return
     table = Table("name", "kind", "status", "last success", "items/day", "failures", "url / path")
     colours = {"ok": "green", "stale": "yellow", "dead": "red", "never": "dim", "paused": "dim"}
     for r in rows:
-        table.add_row(r["name"], r["kind"], f"[{colours[r['status']]}]{r['status']}[/] {r['reason']}",
-                      r["last_success_at"] or "-", str(r["items_per_day"]), str(r["consecutive_failures"]),
-                      r["url"])
+        table.add_row(
+            r["name"],
+            r["kind"],
+            f"[{colours[r['status']]}]{r['status']}[/] {r['reason']}",
+            r["last_success_at"] or "-",
+            str(r["items_per_day"]),
+            str(r["consecutive_failures"]),
+            r["url"],
+        )
     console.print(table)
 
 
@@ -213,7 +256,9 @@ def extract(
         from gaung.ingest.fetch import fetch_sync
 
         settings = workspace().settings
-        result = fetch_sync(target, settings.fetch, allow_private=allow_private or settings.fetch.allow_private)
+        result = fetch_sync(
+            target, settings.fetch, allow_private=allow_private or settings.fetch.allow_private
+        )
         if result.document is None:
             raise GaungError(f"{target}: no content")
         doc = result.document
@@ -222,8 +267,10 @@ def extract(
         sys.stdout.write(article.to_json() + "\n")
         return
     console.print(f"[bold]{escape(article.title or '')}[/bold]", highlight=False)
-    console.print(f"{article.site} · {article.published_at} · {article.author or '-'} · {article.language}",
-                  highlight=False)
+    console.print(
+        f"{article.site} · {article.published_at} · {article.author or '-'} · {article.language}",
+        highlight=False,
+    )
     console.print(article.text, highlight=False, markup=False)
 
 
@@ -246,8 +293,14 @@ def search(
         console.print(f"[bold]{escape(hit.title or '(tanpa judul)')}[/bold]", highlight=False)
         console.print(f"  {hit.site or '-'} · {when} · {hit.url or ''}", highlight=False, markup=False)
         if hit.snippet:
-            console.print("  " + "".join(f"[reverse]{escape(part)}[/reverse]" if marked else escape(part)
-                                         for part, marked in hit.snippet_parts()), highlight=False)
+            console.print(
+                "  "
+                + "".join(
+                    f"[reverse]{escape(part)}[/reverse]" if marked else escape(part)
+                    for part, marked in hit.snippet_parts()
+                ),
+                highlight=False,
+            )
 
 
 @app.command()
@@ -289,8 +342,11 @@ def alerts(
         sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False) + "\n")
         return
     for row in rows:
-        console.print(f"[bold]#{row['id']} {escape(row['rule'])}[/bold] ({row['status']}) "
-                      f"{row['window_start']:%Y-%m-%d %H:%M} – {row['window_end']:%H:%M} UTC", highlight=False)
+        console.print(
+            f"[bold]#{row['id']} {escape(row['rule'])}[/bold] ({row['status']}) "
+            f"{row['window_start']:%Y-%m-%d %H:%M} – {row['window_end']:%H:%M} UTC",
+            highlight=False,
+        )
         console.print(f"  {row['reason_id']}", highlight=False, markup=False)
         console.print(f"  {row['reason_en']}", highlight=False, markup=False, style="dim")
 
@@ -311,9 +367,22 @@ def kebaikan(
         # anchored at the newest stored mention: an archive that stopped updating still shows its last week
         stories = monitoring.good_stories(conn, monitoring.latest_mention_time(conn), days=days, limit=limit)
     if as_json:
-        sys.stdout.write(json.dumps([{"id": s.story.id, "title": s.story.title, "url": s.story.url,
-                                      "score": s.score, "factors": s.factors} for s in stories],
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "id": s.story.id,
+                        "title": s.story.title,
+                        "url": s.story.url,
+                        "score": s.score,
+                        "factors": s.factors,
+                    }
+                    for s in stories
+                ],
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         return
     if not stories:
         console.print("Belum ada kabar baik dalam periode ini / no good stories in this period")

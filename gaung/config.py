@@ -28,7 +28,9 @@ class FetchSettings:
     global_concurrency: int = 16
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    max_bytes: int = 10 * 1024 * 1024  # a bigger body is abandoned mid-stream and reported, never loaded whole
+    max_bytes: int = (
+        10 * 1024 * 1024
+    )  # a bigger body is abandoned mid-stream and reported, never loaded whole
     retries: int = 3
     backoff: float = 1.0  # first retry delay in seconds; doubles each try
     max_redirects: int = 10
@@ -160,7 +162,9 @@ def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:
     for i, raw in enumerate(data.get("sources", [])):
         src = _build(SourceConfig, raw, f"{where} [[sources]] #{i + 1}")
         if src.kind not in SOURCE_KINDS:
-            raise ConfigError(f"{where} [[sources]] {src.name!r}: kind must be one of {', '.join(SOURCE_KINDS)}")
+            raise ConfigError(
+                f"{where} [[sources]] {src.name!r}: kind must be one of {', '.join(SOURCE_KINDS)}"
+            )
         settings.sources.append(src)
     for i, raw in enumerate(data.get("watchlist", [])):
         settings.watchlist.append(_build(WatchEntry, raw, f"{where} [[watchlist]] #{i + 1}"))

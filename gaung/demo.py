@@ -52,14 +52,23 @@ def load_rss(ws: Workspace, path: Path) -> RunSummary:
             if not text.strip():
                 summary.fail(entry.url, "feed item has no text")
                 continue
-            article = Article(url=entry.url, title=entry.title, text=text, published_at=entry.published_at,
-                              author=entry.author, site=path.stem.split("_")[0], extractor_version="feed-1")
+            article = Article(
+                url=entry.url,
+                title=entry.title,
+                text=text,
+                published_at=entry.published_at,
+                author=entry.author,
+                site=path.stem.split("_")[0],
+                extractor_version="feed-1",
+            )
             with conn.begin_nested():
                 summary.count(ws.pipeline.store_article(conn, article))
     return summary
 
 
-def load_demo(*, progress_factory: Callable[[], Any] | None = None, console: Console | None = None) -> Workspace:
+def load_demo(
+    *, progress_factory: Callable[[], Any] | None = None, console: Console | None = None
+) -> Workspace:
     """Load every bundled file; returns the ready workspace."""
     console = console or Console(stderr=True)
     ws = demo_workspace()
@@ -69,8 +78,9 @@ def load_demo(*, progress_factory: Callable[[], Any] | None = None, console: Con
         with progress_factory() as progress:
             for name in ARCHIVES:
                 task = progress.add_task(name, total=None)
-                total.merge(ws.import_path(DEMO_DIR / name,
-                                           progress=lambda n, t=task: progress.advance(t, n)))
+                total.merge(
+                    ws.import_path(DEMO_DIR / name, progress=lambda n, t=task: progress.advance(t, n))
+                )
                 progress.update(task, total=progress.tasks[task].completed)
     else:
         for name in ARCHIVES:
@@ -94,4 +104,6 @@ def replay_demo_alerts(ws: Workspace, console: Console) -> None:
     if latest is None:
         return
     fired = replay_alerts(ws.engine, ws.settings.alert_rules(), latest - timedelta(days=REPLAY_DAYS), latest)
-    console.print(f"peringatan / alerts replayed over the last {REPLAY_DAYS} days of the archive: {fired} new")
+    console.print(
+        f"peringatan / alerts replayed over the last {REPLAY_DAYS} days of the archive: {fired} new"
+    )

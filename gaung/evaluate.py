@@ -31,10 +31,22 @@ def extraction(table: Table) -> None:
 
     result = evaluate_extraction(FIXTURES)
     ours, theirs = result["gaung_f1"], result["trafilatura_f1"]
-    _row(table, "extraction token F1 (gaung)", ours, theirs, f"{result['scored_pages']} real pages; target: ≥ trafilatura")
+    _row(
+        table,
+        "extraction token F1 (gaung)",
+        ours,
+        theirs,
+        f"{result['scored_pages']} real pages; target: ≥ trafilatura",
+    )
     _row(table, "extraction token F1 (bare trafilatura)", theirs, None, "baseline, same run")
     _row(table, "leftover insert lines", float(result["leftover_inserts"]), None, "must be 0")
-    _row(table, "published_at exact to the minute", result["date_accuracy"], None, f"{result['dated_pages']} pages")
+    _row(
+        table,
+        "published_at exact to the minute",
+        result["date_accuracy"],
+        None,
+        f"{result['dated_pages']} pages",
+    )
     _row(table, "published_at right day", result["day_accuracy"], None)
 
 
@@ -75,7 +87,13 @@ def issues(table: Table) -> None:
     note = f"held-out half: {report['n']} articles, {report['gold_issues']} gold issues"
     for name in ("clusterer", "singleton_baseline", "all_in_one_baseline"):
         scores = report[name]
-        _row(table, f"issues BCubed F1 — {name}", scores["bcubed_f1"], None, note if name == "clusterer" else "")
+        _row(
+            table,
+            f"issues BCubed F1 — {name}",
+            scores["bcubed_f1"],
+            None,
+            note if name == "clusterer" else "",
+        )
         _row(table, f"issues ARI — {name}", scores["ari"], None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 
@@ -48,8 +48,9 @@ class Workspace:
 
         return stages_for(self.settings, self.engine)
 
-    def import_path(self, path: str | Path, *, source_id: int | None = None, site: str | None = None,
-                    progress: Any = None) -> RunSummary:
+    def import_path(
+        self, path: str | Path, *, source_id: int | None = None, site: str | None = None, progress: Any = None
+    ) -> RunSummary:
         """Import an archive file (CSV/JSONL) or saved HTML pages, chosen by what the path holds."""
         path = Path(path)
         name = path.name.lower().removesuffix(".gz")
@@ -57,7 +58,9 @@ class Workspace:
             return self.pipeline.import_html(path, source_id=source_id, site=site, progress=progress)
         return self.pipeline.import_archive(path, source_id=source_id, default_source=site, progress=progress)
 
-    def run_monitor(self, *, once: bool = True, all_sources: bool = False, on_event: Any = None) -> RunSummary:
+    def run_monitor(
+        self, *, once: bool = True, all_sources: bool = False, on_event: Any = None
+    ) -> RunSummary:
         from gaung.ingest.scheduler import Monitor
 
         monitor = Monitor(self.settings, self.pipeline, on_event=on_event)
@@ -66,7 +69,8 @@ class Workspace:
         asyncio.run(monitor.run_forever())
         return RunSummary()
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0, order: str = "relevance") -> Any:
+    def search(self, query: str, *, limit: int = 20, offset: int = 0,
+               order: Literal["relevance", "newest"] = "relevance") -> Any:
         from gaung.store.search import search
 
         with self.engine.connect() as conn:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest_pg import pg_engine, throwaway_pg_database  # noqa: F401  (re-exported fixture)
+
 from gaung.config import Settings
 from gaung.workspace import Workspace
 

@@ -54,13 +54,28 @@ def test_press_release_copies_are_one_story(ws: Workspace, tmp_path: Path) -> No
         "Dinas Pertamanan menambahkan bahwa pemeliharaan melibatkan warga sekitar melalui program adopsi taman."
     )
     rows = [
-        {"url": "https://a-news.example/read/1", "title": "Pemprov DKI Resmikan 12 Taman Kota", "source": "a-news",
-         "text": f"JAKARTA, A-NEWS - {body}", "date": "2025-06-18T09:00:00+07:00"},
-        {"url": "https://b-news.example/berita/99", "title": "12 Taman Kota Baru Diresmikan", "source": "b-news",
-         "text": f"Jakarta (B-NEWS) - {body}", "date": "2025-06-18T11:00:00+07:00"},
-        {"url": "https://c-news.example/x", "title": "Harga Cabai Naik", "source": "c-news",
-         "text": "Harga cabai rawit di pasar induk naik dua kali lipat menjelang musim hujan, kata pedagang. " * 3,
-         "date": "2025-06-18T12:00:00+07:00"},
+        {
+            "url": "https://a-news.example/read/1",
+            "title": "Pemprov DKI Resmikan 12 Taman Kota",
+            "source": "a-news",
+            "text": f"JAKARTA, A-NEWS - {body}",
+            "date": "2025-06-18T09:00:00+07:00",
+        },
+        {
+            "url": "https://b-news.example/berita/99",
+            "title": "12 Taman Kota Baru Diresmikan",
+            "source": "b-news",
+            "text": f"Jakarta (B-NEWS) - {body}",
+            "date": "2025-06-18T11:00:00+07:00",
+        },
+        {
+            "url": "https://c-news.example/x",
+            "title": "Harga Cabai Naik",
+            "source": "c-news",
+            "text": "Harga cabai rawit di pasar induk naik dua kali lipat menjelang musim hujan, kata pedagang. "
+            * 3,
+            "date": "2025-06-18T12:00:00+07:00",
+        },
     ]
     path = tmp_path / "press.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
@@ -79,7 +94,7 @@ def test_bad_rows_are_reported_and_good_rows_kept(ws: Workspace, tmp_path: Path)
     path.write_text(
         '{"url": "https://x.example/1", "title": "Satu", "text": "Teks berita pertama yang cukup panjang."}\n'
         '{"url": "https://x.example/2", "title": "Dua", "text": "kalimat terpotong\n'
-        '[1, 2, 3]\n'
+        "[1, 2, 3]\n"
         '{"url": "javascript:alert(1)", "title": "Jahat", "text": "x"}\n'
         '{"title": "", "text": ""}\n'
         '{"url": "https://x.example/3", "title": "Tiga", "text": "Teks berita ketiga.", "date": "31/12/1899"}\n',
@@ -126,7 +141,9 @@ def test_truncated_csv_keeps_complete_rows(tmp_path: Path) -> None:
 
 def test_windows_1252_export_is_decoded(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
-    path.write_bytes("url,title,text\nhttps://y.example/1,Café Rakyat,“Harga turun” kata pedagang\n".encode("cp1252"))
+    path.write_bytes(
+        "url,title,text\nhttps://y.example/1,Café Rakyat,“Harga turun” kata pedagang\n".encode("cp1252")
+    )
     summary = ws.import_path(path)
     assert summary.new == 1
     with ws.engine.connect() as conn:

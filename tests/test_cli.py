@@ -36,8 +36,18 @@ def test_extract_json_has_the_documented_fields(env: Path) -> None:
 
 
 def test_sources_add_list_remove(env: Path) -> None:
-    assert runner.invoke(app, ["sources", "add", "antara", "https://www.antaranews.com/rss/terkini.xml"]).exit_code == 0
-    assert runner.invoke(app, ["sources", "add", "arsip", str(FIXTURES / "archive"), "--kind", "archive"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["sources", "add", "antara", "https://www.antaranews.com/rss/terkini.xml"]
+        ).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app, ["sources", "add", "arsip", str(FIXTURES / "archive"), "--kind", "archive"]
+        ).exit_code
+        == 0
+    )
     listed = runner.invoke(app, ["sources", "list", "--json"])
     rows = {r["name"]: r for r in json.loads(listed.stdout)}
     assert rows["antara"]["status"] == "never" and rows["antara"]["kind"] == "feed"
@@ -68,8 +78,9 @@ def test_errors_are_one_friendly_line(env: Path) -> None:
         (["sources", "remove", "tidak-ada"], "no source named"),
         (["import", str(env / "missing.csv")], "no such file"),
     ):
-        proc = subprocess.run([sys.executable, "-m", "gaung.cli", *args], capture_output=True, text=True,
-                              cwd=env, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "gaung.cli", *args], capture_output=True, text=True, cwd=env, timeout=120
+        )
         assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
         assert needle in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 

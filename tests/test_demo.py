@@ -18,7 +18,9 @@ def test_demo_loads_bundled_files_idempotently(tmp_path: Path, monkeypatch: pyte
     ws = demo.load_demo()
     with ws.engine.connect() as conn:
         first = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
-        feeds = conn.execute(select(func.count()).where(mentions.c.extractor_version == "feed-1")).scalar_one()
+        feeds = conn.execute(
+            select(func.count()).where(mentions.c.extractor_version == "feed-1")
+        ).scalar_one()
     assert first >= 50 + 90  # 50 kompas rows and the three publisher feeds
     assert feeds >= 90
     assert ws.settings.watchlist and ws.settings.organisation.startswith("Diskominfotik")

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from httpserver import LocalHTTPServer
 from sqlalchemy import func, select
 
 from gaung.config import SourceConfig
@@ -18,7 +19,6 @@ from gaung.store import sources as source_store
 from gaung.store.db import transaction
 from gaung.store.schema import crawl_queue, mentions
 from gaung.workspace import Workspace
-from httpserver import LocalHTTPServer, Route
 
 HTML = Path(__file__).parent / "fixtures" / "id_news_html"
 MANIFEST = json.loads((HTML / "manifest.json").read_text(encoding="utf-8"))
@@ -39,8 +39,11 @@ def serve_site(server: LocalHTTPServer, *, delay: float = 0.0) -> list[str]:
         path = f"/berita/{i}.html"
         server.route(path, body=(HTML / entry["file"]).read_bytes(), content_type="text/html", delay=delay)
         urls.append(server.url(path))
-    server.route("/rss.xml", body=rss([(u, f"Berita {i}") for i, u in enumerate(urls)]),
-                 content_type="application/rss+xml")
+    server.route(
+        "/rss.xml",
+        body=rss([(u, f"Berita {i}") for i, u in enumerate(urls)]),
+        content_type="application/rss+xml",
+    )
     return urls
 
 
@@ -102,7 +105,9 @@ def test_kill_9_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path: Path) -> N
         cmd = [sys.executable, "-m", "gaung.cli", "--config", str(config), "run", "--once", "--all"]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server.hits("/berita/2.html") + server.hits("/berita/3.html") == 0:
+        while (
+            time.monotonic() < deadline and server.hits("/berita/2.html") + server.hits("/berita/3.html") == 0
+        ):
             time.sleep(0.05)
         time.sleep(0.3)
         proc.send_signal(signal.SIGKILL)
@@ -116,7 +121,9 @@ def test_kill_9_mid_crawl_loses_nothing_and_doubles_nothing(tmp_path: Path) -> N
             subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=120)
         assert count(ws) == len(urls)
         with ws.engine.connect() as conn:
-            states = dict(conn.execute(select(crawl_queue.c.state, func.count()).group_by(crawl_queue.c.state)).all())
+            states = dict(
+                conn.execute(select(crawl_queue.c.state, func.count()).group_by(crawl_queue.c.state)).all()
+            )
             distinct = conn.execute(select(func.count(func.distinct(mentions.c.url)))).scalar_one()
         assert states == {"done": len(urls)}
         assert distinct == len(urls)

@@ -20,15 +20,28 @@ def burst_rows(start: datetime) -> list[dict[str, str]]:
     rows = []
     for i in range(16):
         moment = start + timedelta(hours=3 * i)
-        rows.append({"url": f"https://lokal.example/b/{i}", "title": f"Kegiatan warga ke-{i} di kelurahan {i}",
-                     "text": f"Warga kelurahan {i} mengadakan kerja bakti dan lomba kebersihan nomor {i}. " * 3,
-                     "date": moment.isoformat()})
+        rows.append(
+            {
+                "url": f"https://lokal.example/b/{i}",
+                "title": f"Kegiatan warga ke-{i} di kelurahan {i}",
+                "text": f"Warga kelurahan {i} mengadakan kerja bakti dan lomba kebersihan nomor {i}. " * 3,
+                "date": moment.isoformat(),
+            }
+        )
     burst = start + timedelta(hours=48)
     for i in range(8):
-        rows.append({"url": f"https://lokal.example/n/{i}", "title": f"Banjir rendam {i} RT, warga kecam Pemkot",
-                     "text": (f"Banjir kembali merendam {i} RT. Warga mengecam Pemkot yang dinilai lamban, "
-                              f"gagal membersihkan saluran dan tidak peduli. Kerugian ditaksir {i} miliar. ") * 3,
-                     "date": (burst + timedelta(minutes=5 * i)).isoformat()})
+        rows.append(
+            {
+                "url": f"https://lokal.example/n/{i}",
+                "title": f"Banjir rendam {i} RT, warga kecam Pemkot",
+                "text": (
+                    f"Banjir kembali merendam {i} RT. Warga mengecam Pemkot yang dinilai lamban, "
+                    f"gagal membersihkan saluran dan tidak peduli. Kerugian ditaksir {i} miliar. "
+                )
+                * 3,
+                "date": (burst + timedelta(minutes=5 * i)).isoformat(),
+            }
+        )
     return rows
 
 
@@ -37,8 +50,9 @@ def test_negative_burst_fires_once_with_reasons(sqlite_ws: Workspace, tmp_path: 
     path = tmp_path / "burst.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in burst_rows(start)), encoding="utf-8")
     sqlite_ws.import_path(path)
-    rules = settings_from_dict({"alerts": [
-        {"name": "volume", "kind": "volume", "window": "1h", "baseline": "1d", "min_count": 5}]}).alert_rules()
+    rules = settings_from_dict(
+        {"alerts": [{"name": "volume", "kind": "volume", "window": "1h", "baseline": "1d", "min_count": 5}]}
+    ).alert_rules()
     quiet = monitoring.check_alerts(sqlite_ws.engine, rules, start + timedelta(hours=30))
     assert quiet == []
     fired = monitoring.check_alerts(sqlite_ws.engine, rules, start + timedelta(hours=49))
@@ -54,18 +68,36 @@ def test_negative_burst_fires_once_with_reasons(sqlite_ws: Workspace, tmp_path: 
 
 
 def test_good_stories_need_positive_tone_and_a_watched_name(tmp_path: Path) -> None:
-    settings = settings_from_dict({"watchlist": [
-        {"id": "pemkot", "name": "Pemerintah Kota Bengkulu", "type": "ORGANIZATION", "aliases": ["Pemkot Bengkulu"]}]})
+    settings = settings_from_dict(
+        {
+            "watchlist": [
+                {
+                    "id": "pemkot",
+                    "name": "Pemerintah Kota Bengkulu",
+                    "type": "ORGANIZATION",
+                    "aliases": ["Pemkot Bengkulu"],
+                }
+            ]
+        }
+    )
     settings.home = tmp_path / "home"
     settings.database_url = f"sqlite:///{tmp_path / 'g.db'}"
     ws = Workspace(settings)
     moment = datetime(2025, 6, 18, 9, tzinfo=UTC).isoformat()
     rows = [
-        {"url": "https://k.example/1", "title": "Pemkot Bengkulu raih penghargaan pelayanan publik terbaik",
-         "text": "Pemkot Bengkulu meraih penghargaan pelayanan publik terbaik tingkat nasional. Warga bangga dan "
-                 "mengapresiasi inovasi layanan yang cepat, mudah dan gratis.", "date": moment},
-        {"url": "https://k.example/2", "title": "Warga apresiasi taman baru",
-         "text": "Warga mengapresiasi taman baru yang indah dan bersih di kota lain.", "date": moment},
+        {
+            "url": "https://k.example/1",
+            "title": "Pemkot Bengkulu raih penghargaan pelayanan publik terbaik",
+            "text": "Pemkot Bengkulu meraih penghargaan pelayanan publik terbaik tingkat nasional. Warga bangga dan "
+            "mengapresiasi inovasi layanan yang cepat, mudah dan gratis.",
+            "date": moment,
+        },
+        {
+            "url": "https://k.example/2",
+            "title": "Warga apresiasi taman baru",
+            "text": "Warga mengapresiasi taman baru yang indah dan bersih di kota lain.",
+            "date": moment,
+        },
     ]
     path = tmp_path / "good.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
@@ -90,7 +122,9 @@ def test_corrections_win_and_feed_training(sqlite_ws: Workspace) -> None:
 
         from gaung.store.schema import mentions
 
-        tone, reason = conn.execute(select(mentions.c.tone, mentions.c.tone_reason).where(mentions.c.id == 1)).one()
+        tone, reason = conn.execute(
+            select(mentions.c.tone, mentions.c.tone_reason).where(mentions.c.id == 1)
+        ).one()
     assert tone == "positive" and "analyst correction" in reason[0]
     records = training_corrections(sqlite_ws.engine)
     assert len(records) == 1 and records[0].label == "positive" and records[0].who == "analis-2"

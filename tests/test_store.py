@@ -39,8 +39,9 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_locked_database_is_a_clear_error_and_loses_nothing(sqlite_ws: Workspace, monkeypatch: pytest.MonkeyPatch,
-                                                            tmp_path: Path) -> None:
+def test_locked_database_is_a_clear_error_and_loses_nothing(
+    sqlite_ws: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     first = sqlite_ws.import_path(ARCHIVE)
     assert first.new + first.syndicated == 40
     db_path = tmp_path / "gaung.db"

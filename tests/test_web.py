@@ -17,12 +17,20 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 @pytest.fixture
 def client(sqlite_ws: Workspace, tmp_path: Path) -> TestClient:
     rows = [
-        {"url": "https://contoh.example/1", "title": f"Banjir rob {HOSTILE}", "source": "contoh",
-         "text": f"Banjir rob melanda pesisir Jakarta Utara. {HOSTILE} Warga mengungsi ke masjid.",
-         "date": "2025-06-18 10:00"},
-        {"url": "https://contoh.example/2", "title": "Pemprov DKI buka posko", "source": "contoh",
-         "text": "Pemprov DKI membuka posko banjir di Penjaringan untuk warga terdampak.",
-         "date": "2025-06-18 12:00"},
+        {
+            "url": "https://contoh.example/1",
+            "title": f"Banjir rob {HOSTILE}",
+            "source": "contoh",
+            "text": f"Banjir rob melanda pesisir Jakarta Utara. {HOSTILE} Warga mengungsi ke masjid.",
+            "date": "2025-06-18 10:00",
+        },
+        {
+            "url": "https://contoh.example/2",
+            "title": "Pemprov DKI buka posko",
+            "source": "contoh",
+            "text": "Pemprov DKI membuka posko banjir di Penjaringan untuk warga terdampak.",
+            "date": "2025-06-18 12:00",
+        },
     ]
     path = tmp_path / "rows.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

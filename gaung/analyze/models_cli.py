@@ -43,7 +43,9 @@ def build_command(
     force: bool = typer.Option(False, "--force", help="Install even if worse than the current models."),
     seed: int = typer.Option(13, help="Random seed (same data + seed → same metrics)."),
     json_output: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
-    ner: bool = typer.Option(True, "--ner/--no-ner", help="Also (re)train the entity tagger (about a minute)."),
+    ner: bool = typer.Option(
+        True, "--ner/--no-ner", help="Also (re)train the entity tagger (about a minute)."
+    ),
 ) -> None:
     """Train from the shipped data (+ analysts' corrections), compare with the current models, install."""
     if ner:

@@ -77,8 +77,14 @@ class Analysis:
 class Analyzer:
     """Loads the models once (building the default ones on first use) and analyses texts in batches."""
 
-    def __init__(self, settings: Settings, *, bundle: ModelBundle | None = None, ner: NerModel | None = None,
-                 progress: bool = True):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        bundle: ModelBundle | None = None,
+        ner: NerModel | None = None,
+        progress: bool = True,
+    ):
         self.settings = settings
         self.matcher: WatchlistMatcher | None = (
             compile_watchlist(settings.watchlist) if settings.watchlist else None
@@ -117,12 +123,19 @@ class Analyzer:
             body = text[:MAX_ANALYSIS_CHARS]
             entities = extract_entities(body, self.matcher, self.ner)
             quotes = extract_quotes(body, self.matcher, self.ner, entities=entities)
-            results.append(Analysis(
-                language=detect_language(f"{title or ''}\n{body[:5000]}"),
-                sentiment=tone.sentiment, sentiment_scores=tone.sentiment_scores,
-                tone=tone.tone.label, tone_scores=tone.tone.scores, tone_reason=list(tone.tone.reason),
-                entities=entities, quotes=quotes, version=self.version,
-            ))
+            results.append(
+                Analysis(
+                    language=detect_language(f"{title or ''}\n{body[:5000]}"),
+                    sentiment=tone.sentiment,
+                    sentiment_scores=tone.sentiment_scores,
+                    tone=tone.tone.label,
+                    tone_scores=tone.tone.scores,
+                    tone_reason=list(tone.tone.reason),
+                    entities=entities,
+                    quotes=quotes,
+                    version=self.version,
+                )
+            )
         return results
 
     def analyze(self, title: str | None, text: str) -> Analysis:
@@ -131,14 +144,18 @@ class Analyzer:
 
 # -- storing analyses -------------------------------------------------------------------------------
 
+
 def store_analysis(conn: Connection, mention_id: int, analysis: Analysis) -> None:
     """Write one mention's analysis (replacing an earlier one); analysts' corrections are kept."""
     from gaung.store.schema import corrections, mention_entities, mention_quotes, mentions
 
     values: dict[str, Any] = {
         "language": analysis.language,
-        "sentiment": analysis.sentiment, "sentiment_scores": analysis.sentiment_scores,
-        "tone": analysis.tone, "tone_scores": analysis.tone_scores, "tone_reason": analysis.tone_reason,
+        "sentiment": analysis.sentiment,
+        "sentiment_scores": analysis.sentiment_scores,
+        "tone": analysis.tone,
+        "tone_scores": analysis.tone_scores,
+        "tone_reason": analysis.tone_reason,
         "analysis_version": analysis.version,
     }
     corrected = conn.execute(
@@ -154,17 +171,37 @@ def store_analysis(conn: Connection, mention_id: int, analysis: Analysis) -> Non
     conn.execute(delete(mention_entities).where(mention_entities.c.mention_id == mention_id))
     conn.execute(delete(mention_quotes).where(mention_quotes.c.mention_id == mention_id))
     if analysis.entities:
-        conn.execute(mention_entities.insert(), [
-            {"mention_id": mention_id, "text": e.text, "type": e.type, "start": e.start, "end": e.end,
-             "watch_id": e.watch_id, "normalized": " ".join(e.text.lower().split())}
-            for e in analysis.entities
-        ])
+        conn.execute(
+            mention_entities.insert(),
+            [
+                {
+                    "mention_id": mention_id,
+                    "text": e.text,
+                    "type": e.type,
+                    "start": e.start,
+                    "end": e.end,
+                    "watch_id": e.watch_id,
+                    "normalized": " ".join(e.text.lower().split()),
+                }
+                for e in analysis.entities
+            ],
+        )
     if analysis.quotes:
-        conn.execute(mention_quotes.insert(), [
-            {"mention_id": mention_id, "speaker": q.speaker, "speaker_watch_id": q.speaker_watch_id,
-             "text": q.text, "verb": q.verb, "start": q.start, "end": q.end}
-            for q in analysis.quotes
-        ])
+        conn.execute(
+            mention_quotes.insert(),
+            [
+                {
+                    "mention_id": mention_id,
+                    "speaker": q.speaker,
+                    "speaker_watch_id": q.speaker_watch_id,
+                    "text": q.text,
+                    "verb": q.verb,
+                    "start": q.start,
+                    "end": q.end,
+                }
+                for q in analysis.quotes
+            ],
+        )
 
 
 class IssueStage:
@@ -175,7 +212,9 @@ class IssueStage:
 
         self.engine = engine
         with engine.connect() as conn:
-            row = conn.execute(select(analysis_state.c.data).where(analysis_state.c.name == ISSUE_STATE)).first()
+            row = conn.execute(
+                select(analysis_state.c.data).where(analysis_state.c.name == ISSUE_STATE)
+            ).first()
         self.clusterer = IssueClusterer.from_dict(json.loads(row[0])) if row else IssueClusterer()
         self._saved_at = time.monotonic()
         self._dirty = False
@@ -186,8 +225,13 @@ class IssueStage:
         analysis: Analysis | None = getattr(article, "analysis", None)
         speakers = [q.speaker for q in analysis.quotes if q.speaker] if analysis else []
         key, _label = self.clusterer.add(
-            str(mention_id), article.title or "", article.text, article.published_at, article.site or "",
-            tone=analysis.tone if analysis else None, speakers=speakers,
+            str(mention_id),
+            article.title or "",
+            article.text,
+            article.published_at,
+            article.site or "",
+            tone=analysis.tone if analysis else None,
+            speakers=speakers,
         )
         issue = self.clusterer.issues[key]
         issue_id = upsert_issue(conn, issue)
@@ -204,8 +248,11 @@ class IssueStage:
             return
         data = json.dumps(self.clusterer.to_dict()).encode()
         now = datetime.now(UTC).replace(tzinfo=None)
-        updated = conn.execute(update(analysis_state).where(analysis_state.c.name == ISSUE_STATE)
-                               .values(data=data, updated_at=now))
+        updated = conn.execute(
+            update(analysis_state)
+            .where(analysis_state.c.name == ISSUE_STATE)
+            .values(data=data, updated_at=now)
+        )
         if updated.rowcount == 0:
             conn.execute(analysis_state.insert().values(name=ISSUE_STATE, data=data, updated_at=now))
         self._saved_at = time.monotonic()
@@ -219,14 +266,19 @@ def upsert_issue(conn: Connection, issue: Issue) -> int:
     def naive(moment: datetime | None) -> datetime | None:
         return moment.astimezone(UTC).replace(tzinfo=None) if moment and moment.tzinfo else moment
 
-    values = {
-        "key_phrases": list(issue.key_phrases), "representative_mention_id": _as_int(issue.headline_id),
-        "first_seen_at": naive(issue.first_seen), "last_seen_at": naive(issue.last_seen),
-        "size": issue.size, "outlets": len(issue.outlets),
+    values: dict[str, Any] = {
+        "key_phrases": list(issue.key_phrases),
+        "representative_mention_id": _as_int(issue.headline_id),
+        "first_seen_at": naive(issue.first_seen),
+        "last_seen_at": naive(issue.last_seen),
+        "size": issue.size,
+        "outlets": len(issue.outlets),
     }
     row = conn.execute(select(issues.c.id, issues.c.renamed).where(issues.c.key == issue.issue_id)).first()
     if row is None:
-        result = conn.execute(issues.insert().values(key=issue.issue_id, label=issue.label, renamed=False, **values))
+        result = conn.execute(
+            issues.insert().values(key=issue.issue_id, label=issue.label, renamed=False, **values)
+        )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
     if not row.renamed:
         values["label"] = issue.label
@@ -264,8 +316,10 @@ def stages_for(settings: Settings, engine: Any = None, *, analyzer: Analyzer | N
 
 # -- `gaung analyze --jsonl` --------------------------------------------------------------------------
 
-def analyze_jsonl(source: Iterable[str], out: IO[str], err: IO[str], analyzer: Analyzer,
-                  batch_size: int = 64) -> tuple[int, int]:
+
+def analyze_jsonl(
+    source: Iterable[str], out: IO[str], err: IO[str], analyzer: Analyzer, batch_size: int = 64
+) -> tuple[int, int]:
     """Read JSON lines {"id","title","text"} and write one analysis per line; bad lines are reported
     on `err` with their line number and skipped. Returns (analysed, rejected)."""
     done = rejected = 0
@@ -288,9 +342,12 @@ def analyze_jsonl(source: Iterable[str], out: IO[str], err: IO[str], analyzer: A
             err.write(f"line {number}: invalid JSON ({exc.msg} at column {exc.colno}); skipped\n")
             rejected += 1
             continue
-        if not isinstance(item, dict) or not isinstance(item.get("text", ""), str) \
-                or not isinstance(item.get("title") or "", str):
-            err.write(f"line {number}: expected an object with string \"title\" and \"text\"; skipped\n")
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("text", ""), str)
+            or not isinstance(item.get("title") or "", str)
+        ):
+            err.write(f'line {number}: expected an object with string "title" and "text"; skipped\n')
             rejected += 1
             continue
         batch.append((item.get("id"), item.get("title"), item.get("text") or ""))

@@ -279,15 +279,21 @@ def _csv_records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, d
         pending = (line, row)
     if pending is not None:
         if ends_inside_quote:
-            yield pending[0], ItemProblem(f"{path}:{pending[0]}", "the file ends inside this row (truncated export?)")
+            yield (
+                pending[0],
+                ItemProblem(f"{path}:{pending[0]}", "the file ends inside this row (truncated export?)"),
+            )
         else:
             yield _csv_row(path, header, *pending)
 
 
-def _csv_row(path: Path, header: list[str], line: int, row: list[str]) -> tuple[int, dict[str, Any] | ItemProblem]:
+def _csv_row(
+    path: Path, header: list[str], line: int, row: list[str]
+) -> tuple[int, dict[str, Any] | ItemProblem]:
     if len(row) != len(header):
-        return line, ItemProblem(f"{path}:{line}",
-                                 f"expected {len(header)} columns, found {len(row)} (truncated or misquoted row)")
+        return line, ItemProblem(
+            f"{path}:{line}", f"expected {len(header)} columns, found {len(row)} (truncated or misquoted row)"
+        )
     return line, dict(zip(header, row, strict=True))
 
 

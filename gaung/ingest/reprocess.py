@@ -38,17 +38,24 @@ def rederive(raw_content_type: str | None, raw: Any, mention: dict[str, Any]) ->
     return extract_article(raw.content, raw.final_url or raw.url, encoding=raw.encoding)
 
 
-def reprocess_all(ws: Workspace, *, limit: int | None = None,
-                  progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def reprocess_all(
+    ws: Workspace, *, limit: int | None = None, progress: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     seen = updated = failed = 0
     problems: list[str] = []
     last_id = 0
     pipeline = ws.pipeline
     while True:
         with ws.engine.connect() as conn:
-            batch = [dict(r) for r in conn.execute(
-                select(mentions).where(mentions.c.id > last_id, mentions.c.raw_sha256.is_not(None))
-                .order_by(mentions.c.id).limit(BATCH)).mappings()]
+            batch = [
+                dict(r)
+                for r in conn.execute(
+                    select(mentions)
+                    .where(mentions.c.id > last_id, mentions.c.raw_sha256.is_not(None))
+                    .order_by(mentions.c.id)
+                    .limit(BATCH)
+                ).mappings()
+            ]
         if not batch:
             break
         with transaction(ws.engine) as conn:
@@ -70,13 +77,21 @@ def reprocess_all(ws: Workspace, *, limit: int | None = None,
                     article.site = mention["site"]
                 for stage in pipeline.pre_stages:
                     stage(article)
-                conn.execute(update(mentions).where(mentions.c.id == mention["id"]).values(
-                    title=article.title, text=article.text, published_at=to_db_time(article.published_at),
-                    author=article.author, site=article.site, language=article.language,
-                    extractor_version=article.extractor_version,
-                    content_hash=dedup.content_hash(article.title, article.text),
-                    minhash=dedup.pack_signature(dedup.minhash_signature(article.text)),
-                ))
+                conn.execute(
+                    update(mentions)
+                    .where(mentions.c.id == mention["id"])
+                    .values(
+                        title=article.title,
+                        text=article.text,
+                        published_at=to_db_time(article.published_at),
+                        author=article.author,
+                        site=article.site,
+                        language=article.language,
+                        extractor_version=article.extractor_version,
+                        content_hash=dedup.content_hash(article.title, article.text),
+                        minhash=dedup.pack_signature(dedup.minhash_signature(article.text)),
+                    )
+                )
                 for post in pipeline.post_stages:
                     post(conn, mention["id"], article)
                 updated += 1

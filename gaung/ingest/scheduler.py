@@ -9,6 +9,7 @@ pending links and carries on, and stored URLs are never queued again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -44,8 +45,9 @@ def _now() -> datetime:
 class Monitor:
     """Polls sources and drains the crawl queue. Use `run_once()` or `run_forever()`."""
 
-    def __init__(self, settings: Settings, pipeline: Pipeline, *,
-                 on_event: Callable[[str], None] | None = None):
+    def __init__(
+        self, settings: Settings, pipeline: Pipeline, *, on_event: Callable[[str], None] | None = None
+    ):
         self.settings = settings
         self.pipeline = pipeline
         self.engine = pipeline.engine
@@ -99,10 +101,8 @@ class Monitor:
                     f"fetched {summary.fetched}, new {summary.new}, syndicated {summary.syndicated}, "
                     f"duplicates {summary.duplicates}, failed {summary.failed}"
                 )
-            try:
+            with contextlib.suppress(TimeoutError):  # the idle time passed without a stop request
                 await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
-            except TimeoutError:
-                pass
 
     # -- one source ---------------------------------------------------------------------------
     async def poll_source(self, source: dict[str, Any]) -> RunSummary:
@@ -115,19 +115,24 @@ class Monitor:
                 found = self._enqueue(source["id"], [(source["url"], None, None)])
             elif kind == "html":
                 summary = await asyncio.to_thread(
-                    self.pipeline.import_html, source["url"], source_id=source["id"], site=source.get("site"))
+                    self.pipeline.import_html, source["url"], source_id=source["id"], site=source.get("site")
+                )
                 found = summary.new + summary.syndicated
             elif kind == "archive":
                 summary = await asyncio.to_thread(
-                    self.pipeline.import_archive, source["url"], source_id=source["id"],
-                    default_source=source.get("site"))
+                    self.pipeline.import_archive,
+                    source["url"],
+                    source_id=source["id"],
+                    default_source=source.get("site"),
+                )
                 found = summary.new + summary.syndicated
             else:  # pragma: no cover - kinds are validated when added
                 raise GaungError(f"unknown source kind {kind!r}")
         except (GaungError, OSError) as exc:
             with transaction(self.engine) as conn:
-                source_store.record_failure(conn, source["id"], _reason(exc),
-                                            retry_in=self.settings.poll.min_interval)
+                source_store.record_failure(
+                    conn, source["id"], _reason(exc), retry_in=self.settings.poll.min_interval
+                )
             summary.fail(f"source {source['name']}", _reason(exc))
             return summary
         interval = polling.next_interval(
@@ -136,16 +141,26 @@ class Monitor:
         if kind in ("html", "archive"):
             interval = self.settings.poll.max_interval  # local files rarely change; re-import is idempotent
         with transaction(self.engine) as conn:
-            source_store.record_success(conn, source["id"], new_items=found, poll_interval=interval,
-                                        etag=source.get("_etag"), last_modified=source.get("_last_modified"))
+            source_store.record_success(
+                conn,
+                source["id"],
+                new_items=found,
+                poll_interval=interval,
+                etag=source.get("_etag"),
+                last_modified=source.get("_last_modified"),
+            )
         self.on_event(f"{source['name']}: {found} new item(s)")
         return summary
 
     async def _discover(self, source: dict[str, Any], summary: RunSummary) -> int:
         allow_private = bool(source.get("allow_private")) or self.settings.fetch.allow_private
-        result = await self.fetcher.fetch(source["url"], etag=source.get("etag"),
-                                          last_modified=source.get("last_modified"), allow_private=allow_private,
-                                          allow_binary=source["kind"] == "sitemap")  # .xml.gz sitemaps
+        result = await self.fetcher.fetch(
+            source["url"],
+            etag=source.get("etag"),
+            last_modified=source.get("last_modified"),
+            allow_private=allow_private,
+            allow_binary=source["kind"] == "sitemap",
+        )  # .xml.gz sitemaps
         source["_etag"], source["_last_modified"] = result.etag, result.last_modified
         if result.not_modified or result.document is None:
             summary.not_modified += 1
@@ -160,8 +175,9 @@ class Monitor:
             entries = await self._walk_sitemap(source, content, summary, allow_private)
         return self._enqueue(source["id"], entries)
 
-    async def _walk_sitemap(self, source: dict[str, Any], content: bytes, summary: RunSummary,
-                            allow_private: bool) -> list[tuple[str, str | None, datetime | None]]:
+    async def _walk_sitemap(
+        self, source: dict[str, Any], content: bytes, summary: RunSummary, allow_private: bool
+    ) -> list[tuple[str, str | None, datetime | None]]:
         parsed = sitemaps.parse_sitemap(content, source["url"])
         summary.problems.extend(ItemProblem(source["url"], problem) for problem in parsed.problems)
         entries = [(e.url, e.title, e.published_at) for e in parsed.entries]
@@ -190,9 +206,17 @@ class Monitor:
                     continue
                 try:
                     with conn.begin_nested():
-                        conn.execute(crawl_queue.insert().values(
-                            source_id=source_id, url=url, title=title, published_at=to_db_time(published_at),
-                            discovered_at=to_db_time(_now()), attempts=0, state="pending"))
+                        conn.execute(
+                            crawl_queue.insert().values(
+                                source_id=source_id,
+                                url=url,
+                                title=title,
+                                published_at=to_db_time(published_at),
+                                discovered_at=to_db_time(_now()),
+                                attempts=0,
+                                state="pending",
+                            )
+                        )
                     added += 1
                 except IntegrityError:
                     continue  # queued concurrently
@@ -240,14 +264,18 @@ class Monitor:
                     with conn.begin_nested():
                         if outcome.document is None:
                             raise GaungError("the server answered without a body")
-                        saved = self.pipeline.store_html(conn, outcome.document, source_id=item["source_id"],
-                                                         site=item.get("site"))
+                        saved = self.pipeline.store_html(
+                            conn, outcome.document, source_id=item["source_id"], site=item.get("site")
+                        )
                 except (GaungError, ValueError) as exc:
                     self._item_failed(conn, item, _reason(exc), retryable=False)
                     summary.fail(item["url"], _reason(exc))
                     return
-                conn.execute(update(crawl_queue).where(crawl_queue.c.id == item["id"]).values(
-                    state="done", attempts=item["attempts"] + 1, last_error=None))
+                conn.execute(
+                    update(crawl_queue)
+                    .where(crawl_queue.c.id == item["id"])
+                    .values(state="done", attempts=item["attempts"] + 1, last_error=None)
+                )
                 summary.count(saved)
                 self.pipeline.end_batch(conn)
         except StoreError:
@@ -259,8 +287,11 @@ class Monitor:
     def _item_failed(conn: Connection, item: dict[str, Any], reason: str, *, retryable: bool) -> None:
         attempts = item["attempts"] + 1
         state = "pending" if retryable and attempts < MAX_ITEM_ATTEMPTS else "failed"
-        conn.execute(update(crawl_queue).where(crawl_queue.c.id == item["id"]).values(
-            state=state, attempts=attempts, last_error=reason[:2000]))
+        conn.execute(
+            update(crawl_queue)
+            .where(crawl_queue.c.id == item["id"])
+            .values(state=state, attempts=attempts, last_error=reason[:2000])
+        )
 
 
 def _already_known(conn: Connection, url: str) -> bool:
@@ -273,6 +304,7 @@ def _already_known(conn: Connection, url: str) -> bool:
 def retry_failed(engine: Any) -> int:
     """Put failed queue items back to pending (after fixing a source or a network outage)."""
     with transaction(engine) as conn:
-        result = conn.execute(update(crawl_queue).where(crawl_queue.c.state == "failed").values(
-            state="pending", attempts=0))
+        result = conn.execute(
+            update(crawl_queue).where(crawl_queue.c.state == "failed").values(state="pending", attempts=0)
+        )
         return int(result.rowcount)

@@ -15,8 +15,9 @@ CORRECTABLE = {"tone", "sentiment", "issue"}
 LABELS = {"positive", "neutral", "negative"}
 
 
-def add_correction(conn: Connection, mention_id: int, field: str, value: Any, user: str,
-                   note: str | None = None) -> int:
+def add_correction(
+    conn: Connection, mention_id: int, field: str, value: Any, user: str, note: str | None = None
+) -> int:
     """Record and apply one correction; returns its id. The last correction of a field wins."""
     if field not in CORRECTABLE:
         raise GaungError(f"cannot correct {field!r}; correctable fields: {', '.join(sorted(CORRECTABLE))}")
@@ -27,9 +28,17 @@ def add_correction(conn: Connection, mention_id: int, field: str, value: Any, us
         raise GaungError(f"no mention with id {mention_id}")
     column = "issue_id" if field == "issue" else field
     old = row[column]
-    result = conn.execute(corrections.insert().values(
-        mention_id=mention_id, field=field, old_value=old, new_value=value, user=user,
-        created_at=datetime.now(UTC).replace(tzinfo=None), note=note))
+    result = conn.execute(
+        corrections.insert().values(
+            mention_id=mention_id,
+            field=field,
+            old_value=old,
+            new_value=value,
+            user=user,
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+            note=note,
+        )
+    )
     values: dict[str, Any] = {column: value}
     if field == "tone":
         values["tone_reason"] = ["koreksi analis / analyst correction"]
@@ -51,14 +60,26 @@ def training_corrections(engine: Engine) -> list[Any]:
     latest: dict[tuple[int, str], Any] = {}
     with engine.connect() as conn:
         rows = conn.execute(
-            select(corrections.c.mention_id, corrections.c.field, corrections.c.new_value, corrections.c.user,
-                   corrections.c.created_at, mentions.c.title, mentions.c.text)
+            select(
+                corrections.c.mention_id,
+                corrections.c.field,
+                corrections.c.new_value,
+                corrections.c.user,
+                corrections.c.created_at,
+                mentions.c.title,
+                mentions.c.text,
+            )
             .join(mentions, mentions.c.id == corrections.c.mention_id)
             .where(corrections.c.field.in_(("tone", "sentiment")))
             .order_by(corrections.c.id)
         )
         for r in rows:
             latest[(r.mention_id, r.field)] = Correction(
-                text=r.text, label=r.new_value, who=r.user, when=r.created_at.replace(tzinfo=UTC),
-                title=r.title or "", field=r.field)
+                text=r.text,
+                label=r.new_value,
+                who=r.user,
+                when=r.created_at.replace(tzinfo=UTC),
+                title=r.title or "",
+                field=r.field,
+            )
     return list(latest.values())

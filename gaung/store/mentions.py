@@ -61,15 +61,23 @@ class MentionWriter:
             )
         return len(self.index)
 
-    def save(self, conn: Connection, article: Article, *, source_id: int | None = None,
-             fetched_at: datetime | None = None) -> SaveOutcome:
+    def save(
+        self,
+        conn: Connection,
+        article: Article,
+        *,
+        source_id: int | None = None,
+        fetched_at: datetime | None = None,
+    ) -> SaveOutcome:
         """Store one article (see module docstring for the decision order)."""
         canonical = dedup.canonicalize_url(article.url) if article.url else None
         digest = dedup.content_hash(article.title, article.text)
         if canonical is None:
             canonical = f"urn:sha256:{digest}"
         existing = conn.execute(
-            select(mentions.c.id, mentions.c.syndication_group_id).where(mentions.c.canonical_url == canonical)
+            select(mentions.c.id, mentions.c.syndication_group_id).where(
+                mentions.c.canonical_url == canonical
+            )
         ).first()
         if existing is not None:
             return SaveOutcome("duplicate", existing[0], existing[1])
@@ -109,7 +117,9 @@ class MentionWriter:
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
-            conn.execute(update(mentions).where(mentions.c.id == mention_id).values(syndication_group_id=group_id))
+            conn.execute(
+                update(mentions).where(mentions.c.id == mention_id).values(syndication_group_id=group_id)
+            )
             status: SaveStatus = "new"
         else:
             self._refresh_group(conn, group_id)
@@ -117,10 +127,13 @@ class MentionWriter:
         self.index.add(mention_id, signature, article.published_at)
         return SaveOutcome(status, mention_id, group_id)
 
-    def _find_group(self, conn: Connection, story: dedup.StoryFingerprint,
-                    published_at: datetime | None) -> int | None:
+    def _find_group(
+        self, conn: Connection, story: dedup.StoryFingerprint, published_at: datetime | None
+    ) -> int | None:
         row = conn.execute(
-            select(mentions.c.syndication_group_id).where(mentions.c.content_hash == story.content_hash).limit(1)
+            select(mentions.c.syndication_group_id)
+            .where(mentions.c.content_hash == story.content_hash)
+            .limit(1)
         ).first()
         if row is not None and row[0] is not None:
             return int(row[0])
@@ -140,8 +153,9 @@ class MentionWriter:
     def _refresh_group(conn: Connection, group_id: int) -> None:
         """Recount a group's copies and outlets; the earliest copy becomes the one counted in volumes."""
         stats = conn.execute(
-            select(func.count(), func.count(func.distinct(mentions.c.site)))
-            .where(mentions.c.syndication_group_id == group_id)
+            select(func.count(), func.count(func.distinct(mentions.c.site))).where(
+                mentions.c.syndication_group_id == group_id
+            )
         ).one()
         first = conn.execute(
             select(mentions.c.id, func.coalesce(mentions.c.published_at, mentions.c.ingested_at).label("t"))
@@ -152,7 +166,9 @@ class MentionWriter:
         conn.execute(
             update(syndication_groups)
             .where(syndication_groups.c.id == group_id)
-            .values(size=stats[0], outlets=max(1, stats[1]), first_mention_id=first[0], first_seen_at=first[1])
+            .values(
+                size=stats[0], outlets=max(1, stats[1]), first_mention_id=first[0], first_seen_at=first[1]
+            )
         )
         conn.execute(
             update(mentions)

@@ -50,8 +50,9 @@ def add_source(conn: Connection, source: SourceConfig, *, replace: bool = False)
         conn.execute(update(sources).where(sources.c.id == existing["id"]).values(**values))
         return int(existing["id"])
     result = conn.execute(
-        sources.insert().values(name=source.name, created_at=to_db_time(_now()), consecutive_failures=0,
-                                items_total=0, **values)
+        sources.insert().values(
+            name=source.name, created_at=to_db_time(_now()), consecutive_failures=0, items_total=0, **values
+        )
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
@@ -89,8 +90,13 @@ def sync_from_config(conn: Connection, configured: list[SourceConfig]) -> int:
 
 
 def record_success(
-    conn: Connection, source_id: int, *, new_items: int, etag: str | None = None,
-    last_modified: str | None = None, poll_interval: float | None = None,
+    conn: Connection,
+    source_id: int,
+    *,
+    new_items: int,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    poll_interval: float | None = None,
 ) -> None:
     now = to_db_time(_now())
     values: dict[str, Any] = {
@@ -128,13 +134,16 @@ def record_failure(conn: Connection, source_id: int, error: str, *, retry_in: fl
 def items_per_day(conn: Connection, source_id: int, *, days: int = 7) -> float:
     since = to_db_time(_now() - timedelta(days=days))
     count = conn.execute(
-        select(func.count()).select_from(mentions)
+        select(func.count())
+        .select_from(mentions)
         .where(mentions.c.source_id == source_id, mentions.c.ingested_at >= since)
     ).scalar_one()
     return round(count / days, 1)
 
 
-def source_health(row: dict[str, Any], per_day: float, poll: PollSettings, now: datetime | None = None) -> SourceHealth:
+def source_health(
+    row: dict[str, Any], per_day: float, poll: PollSettings, now: datetime | None = None
+) -> SourceHealth:
     """Classify a stored source (ok / stale / dead / never / paused) with a reason an analyst can act on."""
     if not row.get("enabled", True):
         return SourceHealth("paused", "paused by a user", per_day)
