@@ -64,6 +64,8 @@ CNBC_HELDOUT_SHARE = 0.2
 VACCINE_WEIGHT = 0.3
 # An analyst's correction is in-domain and deliberate: worth more than one gov-tone-id example.
 CORRECTION_WEIGHT = 3.0
+# Our own second-round labels count like the original ones (agreement with each other: kappa 0.80).
+EXTRA_LABEL_WEIGHT = 1.0
 TONE_FOLDS = 5
 # A new build may be this much worse (macro-F1, any set) before it is refused without --force:
 # run-to-run noise of the tone cross-validation on 177 articles is about this size.
@@ -174,6 +176,19 @@ def load_gov_tone() -> list[LabelledText]:
             record = json.loads(line)
             text = focus_text(record.get("title") or "", record["text"])
             items.append(LabelledText(text, record["tone"], "gov-tone-id"))
+    return items
+
+
+def load_gov_tone_extra() -> list[LabelledText]:
+    """The project's own labels for gov-tone-id's unlabelled candidates (two annotators, agreed items only;
+    see gov-tone-id/LABELLING.md). They only ever train: cross-validation scores the original labels."""
+    path = _data_dir() / "gov-tone-id" / "gov_tone_extra_labelled.jsonl"
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            text = focus_text(record.get("title") or "", record["text"])
+            items.append(LabelledText(text, record["tone"], "gov-tone-extra", EXTRA_LABEL_WEIGHT))
     return items
 
 
@@ -294,7 +309,7 @@ def build_models(
 
         step("Cross-validating tone on gov-tone-id")
         gov = load_gov_tone()
-        extra = [
+        extra = load_gov_tone_extra() + [
             LabelledText(focus_text(c.title, c.text), c.label, "correction", CORRECTION_WEIGHT)
             for c in tone_corrections
         ]
@@ -310,6 +325,7 @@ def build_models(
         "dropped_as_duplicates_of_validation": dict(dropped),
         "cnbc_duplicate_headlines_merged": cnbc_duplicates,
         "gov_tone_labels": dict(Counter(i.label for i in gov)),
+        "gov_tone_extra_labels": dict(Counter(i.label for i in extra if i.source == "gov-tone-extra")),
         "corrections": len(tone_corrections),
         "seed": seed,
     }
