@@ -24,6 +24,7 @@ from gaung.analyze.ner_cli import entities_command
 from gaung.config import SOURCE_KINDS, SourceConfig
 from gaung.errors import GaungError
 from gaung.ingest.pipeline import RunSummary
+from gaung.web.users_cli import users_app
 from gaung.workspace import Workspace
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app = typer.Typer(
 sources_app = typer.Typer(help="Manage the sources Gaung listens to.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(models_app, name="models")
+app.add_typer(users_app, name="users")
 app.command("entities", help="Tag CoNLL tokens (one per line) with PERSON/ORGANIZATION/PLACE BIO tags.")(
     entities_command
 )

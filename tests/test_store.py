@@ -27,7 +27,7 @@ def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
     # the full-text column/table is created by install_fulltext, outside the declared tables
     diffs = [d for d in diffs if "search_vector" not in str(d) and "mentions_fts" not in str(d)]
     assert diffs == []
-    assert version == "0002"
+    assert version == "0003"
     engine.dispose()
 
 

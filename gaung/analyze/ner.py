@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+from functools import lru_cache
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -257,49 +258,66 @@ def load_corpus(name: str, split: str) -> list[Sentence]:
     return read_conll(corpus.path(split), TAG_MAPS[name])
 
 
+_SHAPE_TABLE = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "X" * 26 + "x" * 26 + "d" * 10
+)
+_REPEATS = re.compile(r"(.)\1+")
+# News vocabulary repeats heavily, so per-word features are cached: tagging is dominated by them.
+_WORD_CACHE_SIZE = 1 << 18
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
 def _shape(word: str) -> str:
-    shape = re.sub(r"[A-Z]", "X", word)
-    shape = re.sub(r"[a-z]", "x", shape)
-    shape = re.sub(r"[0-9]", "d", shape)
-    return re.sub(r"(.)\1+", r"\1\1", shape)
+    return _REPEATS.sub(r"\1\1", word.translate(_SHAPE_TABLE))
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _word_base(word: str) -> tuple[tuple[str, Any], ...]:
+    lower = word.lower()
+    return (
+        ("w", lower),
+        ("title", word[:1].isupper()),
+        ("upper", word.isupper() and len(word) > 1),
+        ("shape", _shape(word)),
+        ("pcue", lower in PERSON_CUES),
+        ("ocue", lower in ORG_CUES),
+        ("lcue", lower in PLACE_CUES),
+    )
 
 
 def _word_features(word: str, prefix: str) -> dict[str, Any]:
+    return {f"{prefix}{key}": value for key, value in _word_base(word)}
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _token_base(word: str) -> tuple[tuple[str, Any], ...]:
     lower = word.lower()
-    return {
-        f"{prefix}w": lower,
-        f"{prefix}title": word[:1].isupper(),
-        f"{prefix}upper": word.isupper() and len(word) > 1,
-        f"{prefix}shape": _shape(word),
-        f"{prefix}pcue": lower in PERSON_CUES,
-        f"{prefix}ocue": lower in ORG_CUES,
-        f"{prefix}lcue": lower in PLACE_CUES,
-    }
+    return (
+        ("bias", 1.0),
+        ("w", lower),
+        ("p2", lower[:2]),
+        ("p3", lower[:3]),
+        ("s2", lower[-2:]),
+        ("s3", lower[-3:]),
+        ("s4", lower[-4:]),
+        ("title", word[:1].isupper()),
+        ("upper", word.isupper() and len(word) > 1),
+        ("digit", word.isdigit()),
+        ("hasdigit", any(c.isdigit() for c in word)),
+        ("punct", not any(c.isalnum() for c in word)),
+        ("shape", _shape(word)),
+        ("len", min(len(word), 8)),
+        ("pcue", lower in PERSON_CUES),
+        ("ocue", lower in ORG_CUES),
+        ("lcue", lower in PLACE_CUES),
+    )
 
 
 def token_features(tokens: Sequence[str], i: int) -> dict[str, Any]:
     """Features of token ``i``: the word, its shape and affixes, and its two neighbours on each side."""
     word = tokens[i]
     lower = word.lower()
-    features: dict[str, Any] = {
-        "bias": 1.0,
-        "w": lower,
-        "p2": lower[:2],
-        "p3": lower[:3],
-        "s2": lower[-2:],
-        "s3": lower[-3:],
-        "s4": lower[-4:],
-        "title": word[:1].isupper(),
-        "upper": word.isupper() and len(word) > 1,
-        "digit": word.isdigit(),
-        "hasdigit": any(c.isdigit() for c in word),
-        "punct": not any(c.isalnum() for c in word),
-        "shape": _shape(word),
-        "len": min(len(word), 8),
-        "pcue": lower in PERSON_CUES,
-        "ocue": lower in ORG_CUES,
-        "lcue": lower in PLACE_CUES,
-    }
+    features: dict[str, Any] = dict(_token_base(word))
     if i == 0:
         features["BOS"] = True
     if i == len(tokens) - 1:

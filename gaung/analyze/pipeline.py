@@ -26,7 +26,7 @@ from sqlalchemy import Connection, delete, select, update
 from gaung.analyze.entities import Entity, extract_entities
 from gaung.analyze.issues import ISSUES_VERSION, Issue, IssueClusterer
 from gaung.analyze.language import detect_language
-from gaung.analyze.normalize import clean_text
+from gaung.analyze.normalize import fix_mojibake, replace_emoji, strip_html
 from gaung.analyze.quotes import Quote, extract_quotes
 from gaung.analyze.tone import analyze_many
 from gaung.analyze.watchlist import WatchlistMatcher, compile_watchlist
@@ -59,6 +59,8 @@ class Analysis:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     version: str = ""
+    text: str = ""  # the repaired text the offsets refer to (not part of the JSON output)
+    title: str | None = None
 
     def to_json_dict(self, item_id: Any = None) -> dict[str, Any]:
         return {
@@ -72,6 +74,11 @@ class Analysis:
             "entities": [e.to_json_dict() for e in self.entities],
             "quotes": [{"speaker": q.speaker, "text": q.text, "verb": q.verb} for q in self.quotes],
         }
+
+
+def repair(text: str) -> str:
+    """HTML fragments and mojibake out, everything else (emoji included) kept: what is stored and shown."""
+    return fix_mojibake(strip_html(text))
 
 
 class Analyzer:
@@ -115,17 +122,27 @@ class Analyzer:
         return f"{self.bundle.version}+{self.ner.version}+{QUOTES_VERSION}+{ISSUES_VERSION}"
 
     def analyze_many(self, items: Sequence[tuple[str | None, str]]) -> list[Analysis]:
-        """Analyse (title, text) pairs; sentiment and tone run vectorised over the whole batch."""
-        cleaned = [(clean_text(title) if title else title, clean_text(text)) for title, text in items]
-        tones = analyze_many(cleaned, self.watch_terms, bundle=self.bundle)
+        """Analyse (title, text) pairs; sentiment and tone run vectorised over the whole batch.
+
+        Entity and quote offsets point into the text after HTML and mojibake repair (`Analysis.text`),
+        which is the input itself whenever it was clean; emoji are kept there and only hidden from the models.
+        """
+        if not items:
+            return []
+        repaired = [(repair(title) if title else title, repair(text)) for title, text in items]
+        tones = analyze_many(
+            [(replace_emoji(title) if title else title, replace_emoji(text)) for title, text in repaired],
+            self.watch_terms,
+            bundle=self.bundle,
+        )
         results = []
-        for (title, text), tone in zip(cleaned, tones, strict=True):
+        for (title, text), tone in zip(repaired, tones, strict=True):
             body = text[:MAX_ANALYSIS_CHARS]
             entities = extract_entities(body, self.matcher, self.ner)
             quotes = extract_quotes(body, self.matcher, self.ner, entities=entities)
             results.append(
                 Analysis(
-                    language=detect_language(f"{title or ''}\n{body[:5000]}"),
+                    language=detect_language(replace_emoji(f"{title or ''}\n{body[:5000]}")),
                     sentiment=tone.sentiment,
                     sentiment_scores=tone.sentiment_scores,
                     tone=tone.tone.label,
@@ -134,6 +151,8 @@ class Analyzer:
                     entities=entities,
                     quotes=quotes,
                     version=self.version,
+                    text=text,
+                    title=title,
                 )
             )
         return results
@@ -297,9 +316,16 @@ def stages_for(settings: Settings, engine: Any = None, *, analyzer: Analyzer | N
     """Keyword arguments for `Pipeline(...)`: language + models before storage, rows and issues after."""
     analyzer = analyzer or Analyzer(settings)
 
+    def analyze_batch(articles: list[Article]) -> None:
+        todo = [a for a in articles if a.analysis is None]
+        for article, analysis in zip(todo, analyzer.analyze_many([(a.title, a.text) for a in todo]), strict=True):
+            article.analysis = analysis
+            article.language = analysis.language
+            article.text, article.title = analysis.text, analysis.title  # offsets refer to the repaired text
+
     def analyze_stage(article: Article) -> None:
-        article.analysis = analyzer.analyze(article.title, article.text)
-        article.language = article.analysis.language
+        if article.analysis is None:  # not already done by analyze_batch
+            analyze_batch([article])
 
     def store_stage(conn: Connection, mention_id: int, article: Article) -> None:
         if article.analysis is not None:
@@ -311,7 +337,8 @@ def stages_for(settings: Settings, engine: Any = None, *, analyzer: Analyzer | N
         issue_stage = IssueStage(engine)
         post.append(issue_stage)
         batch_end.append(issue_stage.save)
-    return {"pre_stages": [analyze_stage], "post_stages": post, "batch_end": batch_end}
+    return {"pre_stages": [analyze_stage], "post_stages": post, "batch_end": batch_end,
+            "pre_batch": [analyze_batch]}
 
 
 # -- `gaung analyze --jsonl` --------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class RunSummary:
 PreStage = Callable[[Article], None]
 PostStage = Callable[[Connection, int, Article], None]
 BatchEnd = Callable[[Connection], None]
+PreBatch = Callable[[list[Article]], None]
 
 
 class Pipeline:
@@ -89,12 +90,21 @@ class Pipeline:
         pre_stages: Iterable[PreStage] = (),
         post_stages: Iterable[PostStage] = (),
         batch_end: Iterable[BatchEnd] = (),
+        pre_batch: Iterable[PreBatch] = (),
     ):
         self.engine = engine
         self.writer = MentionWriter(engine)
         self.pre_stages: list[PreStage] = [self._language, *pre_stages]
         self.post_stages: list[PostStage] = list(post_stages)
         self.batch_end: list[BatchEnd] = list(batch_end)
+        self.pre_batch: list[PreBatch] = list(pre_batch)
+
+    def prepare(self, conn: Connection, articles: list[Article]) -> None:
+        """Run batch-wise stages (vectorised models) over the articles not stored yet."""
+        if self.pre_batch and articles:
+            fresh = self.writer.unseen(conn, articles)
+            for hook in self.pre_batch:
+                hook(fresh)
 
     def end_batch(self, conn: Connection) -> None:
         """Let stateful stages persist their state inside the batch's own transaction."""
@@ -162,6 +172,7 @@ class Pipeline:
         self, batch: list[files.ArchiveRow | ItemProblem], summary: RunSummary, source_id: int | None
     ) -> None:
         with transaction(self.engine) as conn:
+            self.prepare(conn, [item.article for item in batch if not isinstance(item, ItemProblem)])
             for item in batch:
                 if isinstance(item, ItemProblem):
                     summary.fail(item.where, item.reason)

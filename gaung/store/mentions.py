@@ -61,6 +61,18 @@ class MentionWriter:
             )
         return len(self.index)
 
+    def unseen(self, conn: Connection, articles: list[Article]) -> list[Article]:
+        """The articles whose canonical URL is not stored yet (the ones worth analysing)."""
+        keys = {id(a): dedup.canonicalize_url(a.url) for a in articles if a.url}
+        known: set[str] = set()
+        values = list(set(keys.values()))
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            known.update(
+                row[0] for row in conn.execute(select(mentions.c.canonical_url).where(mentions.c.canonical_url.in_(chunk)))
+            )
+        return [a for a in articles if keys.get(id(a)) not in known]
+
     def save(
         self,
         conn: Connection,

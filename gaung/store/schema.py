@@ -248,3 +248,76 @@ alerts = Table(
     UniqueConstraint("rule", "window_end", name="uq_alerts_rule_window"),
 )
 Index("ix_alerts_status", alerts.c.status)
+
+# -- users and security (migration 0003) ----------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),  # stored lower-case: logins ignore case
+    Column("password_hash", Text, nullable=False),  # argon2id, parameters inside the hash string
+    Column("role", String(10), nullable=False),  # viewer | staff | analyst | admin
+    Column("disabled", Boolean, nullable=False, default=False),  # users are disabled, never deleted
+    Column("created_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+)
+
+# Server-side sessions: the cookie holds a random id, the table holds only its sha256, so a copy of
+# the database does not hand out live sessions.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # absolute expiry; idle expiry counts from last_seen_at
+    Column("ip", String(64)),
+    Column("user_agent", String(300)),
+)
+Index("ix_sessions_user", sessions.c.user_id)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256: the token is shown once
+    Column("prefix", String(16), nullable=False),  # first characters, so people can tell tokens apart
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime),
+    Column("revoked_at", DateTime),
+)
+Index("ix_api_tokens_user", api_tokens.c.user_id)
+
+# Who did what, when: corrections, merges, configuration and user changes, logins. No foreign key on
+# purpose: the log outlives whatever it talks about.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("user_id", Integer),
+    Column("user_name", String(100)),
+    Column("action", String(60), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("details", JSON),
+)
+Index("ix_audit_log_at", audit_log.c.at)
+Index("ix_audit_log_action", audit_log.c.action)
+
+# Failed (and successful) logins, kept in the database so rate limits hold across web workers.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("username", String(100), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+)
+Index("ix_login_attempts_username_at", login_attempts.c.username, login_attempts.c.at)
+Index("ix_login_attempts_ip_at", login_attempts.c.ip, login_attempts.c.at)
