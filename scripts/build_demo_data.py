@@ -22,8 +22,29 @@ from urllib.parse import urlsplit
 OUT = Path(__file__).resolve().parent.parent / "gaung" / "data" / "demo"
 NO_SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)\]}])")
 NO_SPACE_AFTER = re.compile(r"([(\[{])\s+")
-MINOR_WORDS = {"dan", "di", "ke", "dari", "yang", "untuk", "dengan", "atau", "pada", "dalam", "oleh",
-               "bagi", "sebagai", "tentang", "hingga", "karena", "agar", "the", "of", "and", "in"}
+MINOR_WORDS = {
+    "dan",
+    "di",
+    "ke",
+    "dari",
+    "yang",
+    "untuk",
+    "dengan",
+    "atau",
+    "pada",
+    "dalam",
+    "oleh",
+    "bagi",
+    "sebagai",
+    "tentang",
+    "hingga",
+    "karena",
+    "agar",
+    "the",
+    "of",
+    "and",
+    "in",
+}
 QUOTED = re.compile(r'"\s*(.*?)\s*"')
 
 
@@ -38,7 +59,7 @@ def title_from_slug(url: str, tokens: list[str]) -> str | None:
     slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     slug = re.sub(r"\.html?$", "", slug)
     slug = re.sub(r"^\d+[-_]?", "", slug)
-    words = [w for w in re.split(r"[-_]+", slug) if w and not w.isdigit() or w.isdigit() and len(w) < 5]
+    words = [w for w in re.split(r"[-_]+", slug) if (w and not w.isdigit()) or (w.isdigit() and len(w) < 5)]
     if len(words) < 3:
         return None
     casing: dict[str, str] = {}
@@ -70,14 +91,16 @@ def build_indosum(src: Path) -> int:
             tokens = [t for para in record["paragraphs"] for s in para for t in s]
             stamp = int(record["id"].split("-", 1)[0])
             first_sentence = detokenize(record["paragraphs"][0][0]) if record["paragraphs"] else ""
-            rows.append({
-                "url": record["source_url"],
-                "title": title_from_slug(record["source_url"], tokens) or first_sentence[:120],
-                "text": "\n".join(paragraphs),
-                "published_at": datetime.fromtimestamp(stamp, UTC).isoformat(),
-                "source": record["source"],
-                "category": record["category"],
-            })
+            rows.append(
+                {
+                    "url": record["source_url"],
+                    "title": title_from_slug(record["source_url"], tokens) or first_sentence[:120],
+                    "text": "\n".join(paragraphs),
+                    "published_at": datetime.fromtimestamp(stamp, UTC).isoformat(),
+                    "source": record["source"],
+                    "category": record["category"],
+                }
+            )
     with gzip.open(OUT / "indosum_dev.jsonl.gz", "wt", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -85,12 +108,19 @@ def build_indosum(src: Path) -> int:
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    shared = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     print("indosum", build_indosum(shared / "id_news_corpus_indosum_dev"))
     scraped = shared / "id_news_corpus_scraped_2025"
-    for name in ("scrapping_news_2025-06-18.csv", "scrapping_news_2025-06-19.csv",
-                 "scrapping_news_2025-06-20.csv", "berita_detik.csv", "berita_kompas.csv"):
+    for name in (
+        "scrapping_news_2025-06-18.csv",
+        "scrapping_news_2025-06-19.csv",
+        "scrapping_news_2025-06-20.csv",
+        "berita_detik.csv",
+        "berita_kompas.csv",
+    ):
         with (scraped / name).open("rb") as src, gzip.open(OUT / f"{name}.gz", "wb", compresslevel=9) as dst:
             shutil.copyfileobj(src, dst)
     rss_out = OUT / "rss"

@@ -12,16 +12,25 @@ from gaung.analyze.pipeline import Analyzer, analyze_jsonl
 from gaung.config import settings_from_dict
 from gaung.errors import ConfigError
 
-WATCHLIST = {"watchlist": [
-    {"id": "helmi", "name": "Helmi Hasan", "type": "PERSON", "aliases": ["Wali Kota Helmi", "Pak Wali"]},
-    {"id": "diskominfo", "name": "Dinas Komunikasi dan Informatika", "type": "ORGANIZATION",
-     "aliases": ["Diskominfo"]},
-]}
+WATCHLIST = {
+    "watchlist": [
+        {"id": "helmi", "name": "Helmi Hasan", "type": "PERSON", "aliases": ["Wali Kota Helmi", "Pak Wali"]},
+        {
+            "id": "diskominfo",
+            "name": "Dinas Komunikasi dan Informatika",
+            "type": "ORGANIZATION",
+            "aliases": ["Diskominfo"],
+        },
+    ]
+}
 LONG = ("Pemerintah kota memperbaiki jalan rusak di kawasan pasar. " * 20000)[:1_000_000]
 ITEMS = [
-    {"id": "a", "title": "Wali Kota Helmi resmikan jalan baru",
-     "text": "\"Jalan ini untuk kelancaran ekonomi warga,\" tegas Wali Kota Helmi di Bengkulu, Senin.\n"
-             "Diskominfo mencatat warga menyambut baik pembangunan itu."},
+    {
+        "id": "a",
+        "title": "Wali Kota Helmi resmikan jalan baru",
+        "text": '"Jalan ini untuk kelancaran ekonomi warga," tegas Wali Kota Helmi di Bengkulu, Senin.\n'
+        "Diskominfo mencatat warga menyambut baik pembangunan itu.",
+    },
     {"id": "b", "title": "", "text": ""},
     {"id": "c", "title": "Long", "text": LONG},
     {"id": "d", "title": "Weather", "text": "The weather in London was mild and cloudy all week."},
@@ -47,8 +56,17 @@ def test_every_line_gets_the_documented_shape(analyzer: Analyzer) -> None:
     assert [r["id"] for r in results] == ["a", "b", "c", "d", "e", "f"]
     assert "line 3: invalid JSON" in errors
     for result in results:
-        assert set(result) == {"id", "language", "sentiment", "sentiment_scores", "tone", "tone_scores",
-                               "tone_reason", "entities", "quotes"}
+        assert set(result) == {
+            "id",
+            "language",
+            "sentiment",
+            "sentiment_scores",
+            "tone",
+            "tone_scores",
+            "tone_reason",
+            "entities",
+            "quotes",
+        }
         for key in ("sentiment_scores", "tone_scores"):
             assert set(result[key]) == {"positive", "neutral", "negative"}
             assert abs(sum(result[key].values()) - 1) < 1e-6
@@ -62,7 +80,7 @@ def test_watchlist_entities_and_attributed_quote(analyzer: Analyzer) -> None:
     watched = {e["watch_id"] for e in result["entities"] if e["watch_id"]}
     assert watched == {"helmi", "diskominfo"}
     for entity in result["entities"]:
-        assert text[entity["start"]:entity["end"]] == entity["text"]
+        assert text[entity["start"] : entity["end"]] == entity["text"]
         assert entity["type"] in {"PERSON", "ORGANIZATION", "PLACE", "PROGRAM"}
     assert result["quotes"] and result["quotes"][0]["verb"] == "tegas"
     assert "Helmi" in result["quotes"][0]["speaker"]

@@ -25,10 +25,10 @@ import json
 import logging
 import os
 import re
-from functools import lru_cache
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 

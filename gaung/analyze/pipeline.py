@@ -14,8 +14,11 @@ An analyst's correction always wins over a model's output, also after reprocessi
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -160,6 +163,46 @@ class Analyzer:
     def analyze(self, title: str | None, text: str) -> Analysis:
         return self.analyze_many([(title, text)])[0]
 
+    def analyze_parallel(
+        self, items: Sequence[tuple[str | None, str]], workers: int | None = None
+    ) -> list[Analysis]:
+        """`analyze_many` over forked worker processes for big batches (bulk imports, reprocessing).
+
+        The models are loaded here first, so forked workers share them copy-on-write instead of loading
+        their own; small batches, one core, or a platform without fork fall back to one process.
+        """
+        workers = workers if workers is not None else default_workers()
+        if workers <= 1 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in mp.get_all_start_methods():
+            return self.analyze_many(items)
+        self.version  # noqa: B018  (loads both models before forking)
+        global _FORKED_ANALYZER
+        _FORKED_ANALYZER = self
+        size = -(-len(items) // workers)
+        chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+                parts = list(pool.map(_analyze_in_worker, chunks))
+        finally:
+            _FORKED_ANALYZER = None
+        return [analysis for part in parts for analysis in part]
+
+
+PARALLEL_MIN_ITEMS = 32  # below this, forking costs more than it saves
+_FORKED_ANALYZER: Analyzer | None = None
+
+
+def default_workers() -> int:
+    """Analysis processes for bulk work: `$GAUNG_ANALYSIS_WORKERS`, else up to two cores."""
+    configured = os.environ.get("GAUNG_ANALYSIS_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _analyze_in_worker(items: list[tuple[str | None, str]]) -> list[Analysis]:
+    assert _FORKED_ANALYZER is not None, "worker started without a forked analyzer"
+    return _FORKED_ANALYZER.analyze_many(items)
+
 
 # -- storing analyses -------------------------------------------------------------------------------
 
@@ -293,16 +336,34 @@ def upsert_issue(conn: Connection, issue: Issue) -> int:
         "size": issue.size,
         "outlets": len(issue.outlets),
     }
-    row = conn.execute(select(issues.c.id, issues.c.renamed).where(issues.c.key == issue.issue_id)).first()
+    row = conn.execute(
+        select(issues.c.id, issues.c.renamed, issues.c.merged_into).where(issues.c.key == issue.issue_id)
+    ).first()
     if row is None:
         result = conn.execute(
             issues.insert().values(key=issue.issue_id, label=issue.label, renamed=False, **values)
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
+    if row.merged_into is not None:
+        return _merge_target(conn, int(row.merged_into))  # an analyst merged it: new members follow
     if not row.renamed:
         values["label"] = issue.label
     conn.execute(update(issues).where(issues.c.id == row.id).values(**values))
     return int(row.id)
+
+
+def _merge_target(conn: Connection, issue_id: int) -> int:
+    """Follow a chain of merges to the issue that survives (bounded, in case of a cycle)."""
+    from gaung.store.schema import issues
+
+    for _ in range(20):
+        target = conn.execute(
+            select(issues.c.merged_into).where(issues.c.id == issue_id)
+        ).scalar_one_or_none()
+        if target is None:
+            return issue_id
+        issue_id = int(target)
+    return issue_id
 
 
 def _as_int(value: Any) -> int | None:
@@ -318,7 +379,8 @@ def stages_for(settings: Settings, engine: Any = None, *, analyzer: Analyzer | N
 
     def analyze_batch(articles: list[Article]) -> None:
         todo = [a for a in articles if a.analysis is None]
-        for article, analysis in zip(todo, analyzer.analyze_many([(a.title, a.text) for a in todo]), strict=True):
+        results = analyzer.analyze_parallel([(a.title, a.text) for a in todo])
+        for article, analysis in zip(todo, results, strict=True):
             article.analysis = analysis
             article.language = analysis.language
             article.text, article.title = analysis.text, analysis.title  # offsets refer to the repaired text
@@ -337,8 +399,12 @@ def stages_for(settings: Settings, engine: Any = None, *, analyzer: Analyzer | N
         issue_stage = IssueStage(engine)
         post.append(issue_stage)
         batch_end.append(issue_stage.save)
-    return {"pre_stages": [analyze_stage], "post_stages": post, "batch_end": batch_end,
-            "pre_batch": [analyze_batch]}
+    return {
+        "pre_stages": [analyze_stage],
+        "post_stages": post,
+        "batch_end": batch_end,
+        "pre_batch": [analyze_batch],
+    }
 
 
 # -- `gaung analyze --jsonl` --------------------------------------------------------------------------

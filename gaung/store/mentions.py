@@ -69,7 +69,10 @@ class MentionWriter:
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
             known.update(
-                row[0] for row in conn.execute(select(mentions.c.canonical_url).where(mentions.c.canonical_url.in_(chunk)))
+                row[0]
+                for row in conn.execute(
+                    select(mentions.c.canonical_url).where(mentions.c.canonical_url.in_(chunk))
+                )
             )
         return [a for a in articles if keys.get(id(a)) not in known]
 

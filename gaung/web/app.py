@@ -1,111 +1,109 @@
-"""FastAPI app: the archive search page and a JSON API under /api/ (OpenAPI at /docs).
+"""The Monitoring Center: server-rendered pages (Jinja2 + htmx) and a JSON API under /api/.
 
-Routes are thin: they call `Workspace` and the store; every article field is rendered escaped
-(Jinja2 autoescape) because news HTML is hostile input.
+`create_app(ws)` wires the pieces; each page or API area lives in its own module under `routes/` or
+`api/` and exposes `router`. Routes are thin: they parse parameters, call the store (the same
+functions a Python caller uses) and render. Bad input never becomes a 500: malformed queries and
+filters get a 400 page (or JSON) that says what to fix, unknown ids and paths a 404 page.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import importlib
+import pkgutil
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gaung.errors import QueryError
-from gaung.store import sources as source_store
-from gaung.store.mentions import count_mentions, get_mention
+from gaung.store.mentions import count_mentions
+from gaung.web import api as api_package
+from gaung.web import auth
+from gaung.web import routes as routes_package
+from gaung.web.i18n import N_
+from gaung.web.templating import render
 from gaung.workspace import Workspace
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-PAGE_SIZE = 20
-MAX_OFFSET = 10_000  # deep offsets are slow and useless; narrow the query instead
+STATIC_DIR = Path(__file__).parent / "static"
+ERROR_TITLES = {
+    400: N_("The request is not valid"),
+    401: N_("Please log in"),
+    403: N_("You are not allowed to do this"),
+    404: N_("Not found"),
+    405: N_("This action is not available here"),
+    413: N_("The request is too large"),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def error_page(request: Request, status: int, message: str = "") -> Response:
+    """The HTML error page (or JSON under /api/) with a message that says what to do."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message or ERROR_TITLES.get(status, "error")}, status_code=status)
+    title = ERROR_TITLES.get(status, N_("Something went wrong"))
+    return render(request, "error.html", {"status": status, "title": title, "message": message}, status)
+
+
+def _include_routers(app: FastAPI) -> None:
+    # Every module in routes/ and api/ that exposes `router` is mounted, so a new page is one new file.
+    for package in (routes_package, api_package):
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            router = getattr(module, "router", None)
+            if router is not None:
+                app.include_router(router)
 
 
 def create_app(ws: Workspace) -> FastAPI:
-    app = FastAPI(title="Gaung", version="0.1.0", description="Media monitoring for communications offices")
+    """The web app over one workspace (settings + database)."""
+    app = FastAPI(
+        title="Gaung",
+        version="0.1.0",
+        description="Media monitoring for communications offices: mentions, issues, alerts, sources.",
+    )
     app.state.ws = ws
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(
-        request: Request, q: str = "", page: int = Query(1, ge=1, le=MAX_OFFSET // PAGE_SIZE)
-    ) -> Any:
-        context: dict[str, Any] = {
-            "q": q,
-            "page": page,
-            "result": None,
-            "error": None,
-            "organisation": ws.settings.organisation,
-        }
-        with ws.engine.connect() as conn:
-            context["total_mentions"] = count_mentions(conn)
-            context["total_stories"] = count_mentions(conn, stories_only=True)
-        if q.strip():
-            try:
-                context["result"] = ws.search(
-                    q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, order="relevance"
-                )
-            except QueryError as exc:
-                context["error"] = exc
-        return TEMPLATES.TemplateResponse(request, "search.html", context)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in (404, 405) else ""
+        return error_page(request, exc.status_code, message)
 
-    @app.get("/api/search")
-    def api_search(
-        q: str = Query(..., min_length=1, max_length=1000),
-        limit: int = Query(PAGE_SIZE, ge=1, le=100),
-        offset: int = Query(0, ge=0, le=MAX_OFFSET),
-        order: Literal["relevance", "newest"] = Query("relevance"),
-    ) -> Any:
-        """Search mentions with the query language; a malformed query gets 400 with the position."""
-        try:
-            page = ws.search(q, limit=limit, offset=offset, order=order)
-        except QueryError as exc:
-            return JSONResponse(
-                status_code=400, content={"error": exc.message, "position": exc.position, "query": exc.query}
-            )
-        return dataclasses.asdict(page)
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors: list[Any] = list(exc.errors())
+        if any(error.get("loc", ("",))[0] == "path" for error in errors):
+            return error_page(request, 404)  # /mentions/abc: no such mention, not a bad request
+        if _wants_json(request):
+            return JSONResponse({"detail": jsonable(errors)}, status_code=422)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error.get('loc', ())[1:])}: {error.get('msg', '')}"
+            for error in errors
+        )
+        return error_page(request, 400, problems)
 
-    @app.get("/api/mentions/{mention_id}")
-    def api_mention(mention_id: int) -> Any:
-        with ws.engine.connect() as conn:
-            row = get_mention(conn, mention_id)
-        if row is None:
-            raise HTTPException(404, "mention not found")
-        row.pop("minhash", None)
-        return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-
-    @app.get("/api/sources")
-    def api_sources() -> Any:
-        out = []
-        with ws.engine.connect() as conn:
-            for row in source_store.list_sources(conn):
-                health = source_store.source_health(
-                    row, source_store.items_per_day(conn, row["id"]), ws.settings.poll
-                )
-                out.append(
-                    {
-                        "id": row["id"],
-                        "name": row["name"],
-                        "kind": row["kind"],
-                        "url": row["url"],
-                        "enabled": row["enabled"],
-                        "status": health.status,
-                        "reason": health.reason,
-                        "items_per_day": health.items_per_day,
-                        "consecutive_failures": row["consecutive_failures"],
-                        "last_success_at": row["last_success_at"].isoformat()
-                        if row["last_success_at"]
-                        else None,
-                    }
-                )
-        return out
-
-    @app.get("/healthz")
+    @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         with ws.engine.connect() as conn:
             count_mentions(conn)
         return {"status": "ok"}
 
+    _include_routers(app)
+    auth.install(app, ws)
+
     return app
+
+
+def jsonable(value: Any) -> Any:
+    """Validation error details made JSON-safe (pydantic puts exceptions in `ctx`)."""
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(value, custom_encoder={Exception: str})
