@@ -135,7 +135,7 @@ def test_transformer_backend_loads_a_tiny_local_model(tmp_path: Path) -> None:  
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "bagus", "buruk", "rapat"]
     (tmp_path / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     tokenizer = transformers.BertTokenizer(str(tmp_path / "vocab.txt"))
-    config = transformers.BertConfig(
+    config = transformers.BertConfig(  # type: ignore[call-arg,unused-ignore]
         vocab_size=len(vocab), hidden_size=8, num_hidden_layers=1, num_attention_heads=1,
         intermediate_size=8, num_labels=3, id2label={0: "negative", 1: "neutral", 2: "positive"},
         label2id={"negative": 0, "neutral": 1, "positive": 2},
@@ -146,3 +146,45 @@ def test_transformer_backend_loads_a_tiny_local_model(tmp_path: Path) -> None:  
     scores = backend.predict_proba(["bagus", "rapat buruk"])
     assert all(abs(sum(s.values()) - 1) < 1e-5 for s in scores)
     assert backend.explain("bagus. buruk.")
+
+
+def test_batched_reasons_match_single_text_explanations(tiny_bundle: ModelBundle) -> None:
+    tone = tiny_bundle.tone
+    assert isinstance(tone, ToneClassifier)
+    texts = [
+        "jalan rusak parah, warga kecewa",
+        "program berhasil, warga puas",
+        "rapat digelar hari senin",
+        "",
+    ]
+    results = analyze_many([("", t) for t in texts], bundle=tiny_bundle)
+    for text, result in zip(texts, results, strict=True):
+        assert result.tone.reason == (tone.explain(text, 5, result.tone.label) if text else [])
+    without = analyze_many([("", t) for t in texts], bundle=tiny_bundle, explain=False)
+    assert [r.tone.scores for r in without] == [r.tone.scores for r in results]
+    assert all(r.tone.reason == [] for r in without)
+
+
+def test_reasons_skip_punctuation_and_day_names(tiny_bundle: ModelBundle) -> None:
+    from gaung.analyze.tone import _is_good_reason, _readable
+
+    assert _readable(", senin") == "senin" and not _is_good_reason("senin")
+    assert _readable("kecewa .") == "kecewa" and _is_good_reason("kecewa")
+    assert _readable("tidak neg_bagus") == "tidak bagus"
+    assert _readable("neg_terlalu neg_buruk") == "(tidak) terlalu buruk"
+    reasons = analyze_many([("", "rapat digelar hari senin, warga kecewa")], bundle=tiny_bundle)[
+        0
+    ].tone.reason
+    assert all("," not in r and r.split() != ["senin"] for r in reasons)
+
+
+def test_fast_vectorizers_equal_sklearn(tiny_bundle: ModelBundle) -> None:
+    from gaung.analyze.tone import _Batch, _char_tfidf, _word_tfidf
+
+    sentiment = tiny_bundle.sentiment
+    assert isinstance(sentiment, LinearTextClassifier)
+    batch = _Batch(["Pelayanan BURUK, warga <b>kecewa</b> 😡", "bantuan tepat sasaran", "", "x" * 30])
+    for _ in range(2):  # second pass reads the per-word n-gram cache
+        chars = _char_tfidf(sentiment.chars, batch) - sentiment.chars.transform(batch.lowered)
+        words = _word_tfidf(sentiment.words, batch) - sentiment.words.transform(batch.normalized)
+        assert abs(chars).max() < 1e-12 and abs(words).max() < 1e-12

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 # Bump when features, hyperparameters or training recipe change: it invalidates stored analyses.
-CODE_VERSION = "tone1"
+CODE_VERSION = "tone2"
 CURRENT_POINTER = "CURRENT"
 _cache: dict[Path, ModelBundle] = {}
 
