@@ -8,6 +8,7 @@ Loading twice stores nothing twice.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -92,7 +93,35 @@ def load_demo(
         f"duplicates {total.duplicates}, skipped {total.failed}"
     )
     replay_demo_alerts(ws, console)
+    ensure_demo_users(ws, console)
     return ws
+
+
+DEMO_USERS = (("admin", "admin"), ("analis", "analyst"), ("pembaca", "viewer"))
+
+
+def ensure_demo_users(ws: Workspace, console: Console) -> dict[str, str]:
+    """Demo logins with a password generated once per data folder (kept in demo-login.txt, mode 0600)."""
+    from gaung.store.users import UserError, add_user, get_user_row, set_password
+
+    path = ws.settings.home / "demo-login.txt"
+    fresh = not path.exists()
+    if fresh:
+        path.write_text(f"password {secrets.token_urlsafe(9)}\n", encoding="utf-8")
+        path.chmod(0o600)
+    password = path.read_text(encoding="utf-8").split()[-1]
+    with transaction(ws.engine) as conn:
+        for name, role in DEMO_USERS:
+            try:
+                get_user_row(conn, name)
+            except UserError:
+                add_user(conn, name, password, role)
+            else:
+                if fresh:  # the file was lost: give the existing demo users the newly printed password
+                    set_password(conn, name, password)
+    names = ", ".join(f"{name} ({role})" for name, role in DEMO_USERS)
+    console.print(f"Masuk / log in: {names} — kata sandi / password: [bold]{password}[/bold]")
+    return {name: password for name, _ in DEMO_USERS}
 
 
 def replay_demo_alerts(ws: Workspace, console: Console) -> None:

@@ -29,3 +29,9 @@ def test_demo_loads_bundled_files_idempotently(tmp_path: Path, monkeypatch: pyte
         assert conn.execute(select(func.count()).select_from(mentions)).scalar_one() == first
     page = ws.search("Jakarta")
     assert page.total > 0
+    password = (tmp_path / "demo-login.txt").read_text(encoding="utf-8").split()[-1]
+    from gaung.store.users import authenticate
+
+    with ws.engine.connect() as conn:
+        assert authenticate(conn, "admin", password) is not None  # the printed login works
+        assert authenticate(conn, "analis", password).role == "analyst"

@@ -61,3 +61,35 @@ def test_locked_database_is_a_clear_error_and_loses_nothing(
         assert conn.execute(text("SELECT count(*) FROM mentions")).scalar_one() == 40
     assert locked.import_path(extra).new == 1  # and works once the lock is gone
     locked.engine.dispose()
+
+
+def test_full_disk_is_a_clear_error_and_keeps_what_was_stored(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    """SQLite's max_page_count makes the database "full" the way a full disk does."""
+    from sqlalchemy import event
+
+    first = sqlite_ws.import_path(ARCHIVE)
+    assert first.new + first.syndicated == 40
+    engine = sqlite_ws.engine
+    with engine.connect() as conn:
+        pages = conn.execute(text("PRAGMA page_count")).scalar_one()
+
+    @event.listens_for(engine, "connect")
+    def _cap(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    engine.dispose()  # new connections get the cap
+    big = tmp_path / "big.jsonl"
+    big.write_text(
+        "\n".join(
+            f'{{"url": "https://x.example/{i}", "title": "Berita {i}", "text": "{"kata " * 4000}{i}"}}'
+            for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(StoreError, match="full"):
+        sqlite_ws.import_path(big)
+    event.remove(engine, "connect", _cap)
+    engine.dispose()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM mentions")).scalar_one() == 40
+        assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
