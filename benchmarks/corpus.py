@@ -27,6 +27,7 @@ import hashlib
 import math
 import random
 import re
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -221,6 +222,8 @@ def build_archive(
     if use_cache and target.exists():
         return BuildResult(target, size, True, 0.0, "cached", target.stat().st_size)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    if use_cache and (older := _older_cache(size, seed)) is not None:
+        return upgrade_cached(older, target)
     building = target.with_suffix(f".{strategy}.tmp")
     for leftover in CACHE_DIR.glob(f"{building.name}*"):
         leftover.unlink()
@@ -235,3 +238,45 @@ def build_archive(
         return BuildResult(building, size, False, seconds, strategy, building.stat().st_size)
     building.replace(target)
     return BuildResult(target, size, False, seconds, strategy, target.stat().st_size)
+
+
+def _older_cache(size: int, seed: int) -> Path | None:
+    """The newest cached archive of the same rows under an older schema, if any."""
+    found = sorted(
+        CACHE_DIR.glob(f"archive-n{size}-seed{seed}-g{GENERATOR_VERSION}-s*.sqlite"),
+        key=lambda path: path.stat().st_mtime,
+    )
+    return found[-1] if found else None
+
+
+def upgrade_cached(older: Path, target: Path, *, copy: bool = True) -> BuildResult:
+    """Bring an archive cached under an older schema to the current one with the product's migrations.
+
+    The rows depend only on (size, seed, generator version), so a schema change (a new index, say) need
+    not regenerate a million articles: a copy of the old file is migrated exactly as a customer's
+    database would be on upgrade (`gaung.store.db.migrate`), then renamed into place. `copy=False`
+    migrates `older` in place (it must already be a private copy). The old file is left alone.
+    """
+    began = time.perf_counter()
+    building = target.with_suffix(".migrate.tmp")
+    if copy:
+        shutil.copyfile(older, building)
+    else:
+        older.replace(building)
+    engine = open_engine(f"sqlite:///{building}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    seconds = time.perf_counter() - began
+    for sidecar in ("-wal", "-shm"):
+        Path(f"{building}{sidecar}").unlink(missing_ok=True)
+    building.replace(target)
+    return BuildResult(target, _rows(target), False, seconds, "migrated", target.stat().st_size)
+
+
+def _rows(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return int(db.execute("SELECT max(id) FROM mentions").fetchone()[0] or 0)
+    finally:
+        db.close()

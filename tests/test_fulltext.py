@@ -8,9 +8,10 @@ not what the database happened to return.
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,12 @@ from hypothesis import strategies as st
 import gaung.store.search as search_module
 from gaung.errors import QueryError
 from gaung.store.fulltext import fulltext_ok, install_fulltext, rebuild_fulltext
-from gaung.store.query import HIGHLIGHT_END, HIGHLIGHT_START, compile_query, parse_query
+from gaung.store.query import HIGHLIGHT_END, HIGHLIGHT_START, QueryCompiler, compile_query, parse_query
 from gaung.store.schema import mention_entities, mentions, metadata, sources
 from gaung.store.search import search
 
-CORPUS = Path(__file__).parents[2] / "shared/data/id_news_corpus_scraped_2025/scrapping_news_2025-06-18.csv"
+# the scraped 2025 corpus as the package ships it for the demo (byte-for-byte, gzipped)
+CORPUS = Path(__file__).parents[1] / "gaung" / "data" / "demo" / "scrapping_news_2025-06-18.csv.gz"
 # Row numbers in the CSV: prices, Iran-Israel, mining, Lewotobi eruption, accidents, health, a Kompas flood.
 PICKED = (9, 29, 1, 17, 39, 15, 34, 36, 31, 12, 23, 21, 28, 8, 24, 5, 0, 14, 20, 182)
 TONES = ("negative", "neutral", "positive", None)
@@ -34,7 +36,7 @@ BASE_DAY = datetime(2025, 6, 16, 3, 0)
 
 
 def _load_rows() -> list[dict[str, object]]:
-    with CORPUS.open(encoding="utf-8-sig", newline="") as handle:
+    with gzip.open(CORPUS, "rt", encoding="utf-8-sig", newline="") as handle:
         scraped = list(csv.DictReader(handle))
     rows = []
     for number, index in enumerate(PICKED):
@@ -221,7 +223,7 @@ def test_entity_by_normalized_text_or_watch_id(engine: sa.Engine) -> None:
 
 def test_dates_are_inclusive_whole_days(engine: sa.Engine) -> None:
     def on(day: int) -> set[int]:
-        return {int(str(r["id"])) for r in ROWS if r["published_at"].day == day}  # type: ignore[union-attr]
+        return {int(str(r["id"])) for r in ROWS if r["published_at"].day == day}  # type: ignore[attr-defined]
 
     assert ids(engine, "from:2025-06-18 to:2025-06-18") == on(18)
     assert ids(engine, "from:18/06/2025 to:19/06/2025") == on(18) | on(19)
@@ -359,3 +361,60 @@ def test_fuzzed_queries_never_raise_database_errors(tiny_sqlite: sa.Connection, 
     except QueryError:
         return
     tiny_sqlite.execute(sa.select(mentions.c.id).where(compile_query(node, "sqlite"))).all()
+
+
+def _search_ids(engine: sa.Engine, query: str, **kwargs: object) -> set[int]:
+    with engine.connect() as conn:
+        page = search(conn, query, limit=200, **kwargs)  # type: ignore[arg-type]
+    return {hit.id for hit in page.hits}
+
+
+def test_search_resolves_source_to_sites_and_source_ids(engine: sa.Engine) -> None:
+    by_site = {int(str(r["id"])) for r in ROWS if "detik" in str(r["site"])}
+    for query in ("source:DETIK", "source:kompas.com", 'source:"harian nasional"', "-source:detik"):
+        assert _search_ids(engine, query) == ids(engine, query), query  # same rows as the substring form
+    assert _search_ids(engine, "source:detik") == by_site
+    assert _search_ids(engine, 'source:"harian nasional"') == {1}  # via sources.name -> source_id
+    assert _search_ids(engine, "source:nowhere") == set()
+    assert _search_ids(engine, "-source:nowhere") == ALL
+    assert _search_ids(engine, "harga source:detik") == _having("harga") & by_site
+    with engine.connect() as conn:
+        condition = QueryCompiler(engine.dialect.name, UTC, conn).condition(parse_query("source:detik"))
+        sql = str(condition.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    assert "IN (" in sql and "LIKE" not in sql.upper()
+
+
+def test_search_with_filters_matches_the_condition(engine: sa.Engine) -> None:
+    for query in (
+        "harga tone:negatif",
+        "harga -tone:negatif",
+        "harga from:2025-06-17",
+        "iran OR source:detik",
+    ):
+        for order in ("relevance", "newest"):
+            assert _search_ids(engine, query, order=order) == ids(engine, query), (query, order)
+
+
+def test_long_prefix_is_expanded_to_the_same_matches(engine: sa.Engine) -> None:
+    for query in ("kesehat*", "title:harg*", "tamban* -iran"):
+        assert _search_ids(engine, query) == ids(engine, query), query
+
+
+def test_relevance_is_bounded_to_the_newest_matches(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    word = max(("yang", "dan", "di"), key=lambda w: len(_having(w)))
+    matching = _having(word)
+    assert len(matching) > 8
+    monkeypatch.setattr(search_module, "COUNT_CAP", 4)
+    newest_four = set(sorted(matching)[-4:])
+    for extra in ("", " tone:negatif OR tone:neutral OR tone:positive"):
+        with engine.connect() as conn:
+            page = search(conn, word + extra, limit=10)
+            by_date = search(conn, word, limit=10, order="newest")
+        assert (page.total, page.total_exact) == (4, False)
+        if not extra:
+            assert {hit.id for hit in page.hits} == newest_four  # ranked among the newest 4 only
+        assert {hit.id for hit in by_date.hits} == newest_four
+        dates = [hit.published_at for hit in by_date.hits]
+        assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]

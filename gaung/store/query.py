@@ -384,11 +384,15 @@ def format_query(node: Node) -> str:
 class QueryCompiler:
     """Turns an AST into SQL for one dialect, collapsing text subtrees into as few matches as possible."""
 
-    def __init__(self, dialect: str, timezone: tzinfo) -> None:
+    def __init__(self, dialect: str, timezone: tzinfo, conn: sa.Connection | None = None) -> None:
+        """With `conn`, `source:` values are resolved to site names and source ids up front (indexable);
+        without it they compile to a substring match over every row (same result, slower)."""
         if dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"full-text search is not available on {dialect}")
         self.postgres = dialect == "postgresql"
         self.timezone = timezone
+        self.conn = conn
+        self._sites: list[str] | None = None
 
     def is_text(self, node: Node) -> bool:
         """Whether `node` can be one full-text query (FTS5 has only a binary NOT, tsquery has `!`)."""
@@ -475,6 +479,8 @@ class QueryCompiler:
         # Every filter is NULL-free (coalesce / IS NOT NULL), so NOT filter keeps rows lacking the field.
         value = node.value
         if node.field == "source":
+            if self.conn is not None:
+                return self.resolved_source(value)
             site = sa.func.lower(sa.func.coalesce(mentions.c.site, "")).contains(value, autoescape=True)
             named = sa.exists().where(
                 sources.c.id == mentions.c.source_id,
@@ -482,7 +488,9 @@ class QueryCompiler:
             )
             return sa.or_(site, named)
         if node.field == "tone":
-            return sa.func.coalesce(mentions.c.tone, "") == value
+            # `tone IS NOT NULL AND tone = v` rather than coalesce(tone, '') = v: same rows, NULL-free
+            # under NOT, and an index on tone can serve it
+            return sa.and_(mentions.c.tone.is_not(None), mentions.c.tone == value)
         if node.field == "lang":
             return sa.func.lower(sa.func.coalesce(mentions.c.language, "")) == value
         if node.field == "platform":
@@ -499,6 +507,48 @@ class QueryCompiler:
         published = mentions.c.published_at
         bound = published >= start if node.field == "from" else published < start
         return sa.and_(published.is_not(None), bound)
+
+    def site_names(self) -> list[str]:
+        """Every distinct `mentions.site`, read once per compiler with a loose index scan (one index
+        seek per site: a few dozen, however many mentions there are)."""
+        if self._sites is None:
+            assert self.conn is not None
+            self._sites = [
+                site for site in self.conn.execute(sa.text(_DISTINCT_SITES)).scalars() if site is not None
+            ]
+        return self._sites
+
+    def resolved_source(self, value: str) -> sa.ColumnElement[bool]:
+        """`source:value` as `site IN (matching sites) OR source_id IN (matching sources)`.
+
+        The same rows as the substring form (a site or source name containing `value`, ignoring case),
+        but resolved against the few distinct sites and sources first, so the filter is index lookups.
+        """
+        assert self.conn is not None
+        sites = [site for site in self.site_names() if value in site.lower()]
+        source_ids = list(
+            self.conn.execute(
+                sa.select(sources.c.id).where(sa.func.lower(sources.c.name).contains(value, autoescape=True))
+            ).scalars()
+        )
+        parts: list[sa.ColumnElement[bool]] = []
+        if sites:
+            parts.append(sa.and_(mentions.c.site.is_not(None), mentions.c.site.in_(sites)))
+        if source_ids:
+            parts.append(sa.and_(mentions.c.source_id.is_not(None), mentions.c.source_id.in_(source_ids)))
+        return sa.or_(*parts) if parts else sa.false()
+
+
+# A loose index scan for the distinct sites: each step seeks the next larger site in an index on site.
+_DISTINCT_SITES = """
+WITH RECURSIVE found(site) AS (
+    SELECT min(site) FROM mentions
+    UNION ALL
+    SELECT (SELECT min(m.site) FROM mentions AS m WHERE m.site > found.site) FROM found
+    WHERE found.site IS NOT NULL
+)
+SELECT site FROM found WHERE site IS NOT NULL
+"""
 
 
 def compile_query(node: Node, dialect: str, *, timezone: tzinfo = UTC) -> sa.ColumnElement[bool]:
