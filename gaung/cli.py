@@ -22,6 +22,7 @@ from gaung.analyze.issues_cli import issues_command
 from gaung.analyze.models_cli import models_app, set_corrections_loader
 from gaung.analyze.ner_cli import entities_command
 from gaung.config import SOURCE_KINDS, SourceConfig
+from gaung.content.cli import content_app
 from gaung.errors import GaungError
 from gaung.ingest.pipeline import RunSummary
 from gaung.web.users_cli import users_app
@@ -36,6 +37,7 @@ sources_app = typer.Typer(help="Manage the sources Gaung listens to.", no_args_i
 app.add_typer(sources_app, name="sources")
 app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
+app.add_typer(content_app, name="content")
 app.command("entities", help="Tag CoNLL tokens (one per line) with PERSON/ORGANIZATION/PLACE BIO tags.")(
     entities_command
 )

@@ -93,8 +93,18 @@ def load_demo(
         f"duplicates {total.duplicates}, skipped {total.failed}"
     )
     replay_demo_alerts(ws, console)
+    load_demo_content(ws, console)
     ensure_demo_users(ws, console)
     return ws
+
+
+def load_demo_content(ws: Workspace, console: Console) -> None:
+    """The office's own posts: synthetic, format-exact platform exports (gaung/data/content_samples)."""
+    from gaung.content.samples import load_content_samples
+
+    reports = load_content_samples(ws.engine)
+    new = sum(r.posts_new for r in reports)
+    console.print(f"konten / content: {len(reports)} sample exports imported, {new} new posts")
 
 
 DEMO_USERS = (("admin", "admin"), ("analis", "analyst"), ("pembaca", "viewer"))

@@ -334,3 +334,88 @@ login_attempts = Table(
 )
 Index("ix_login_attempts_username_at", login_attempts.c.username, login_attempts.c.at)
 Index("ix_login_attempts_ip_at", login_attempts.c.ip, login_attempts.c.at)
+
+# -- own content: channels, posts, metric snapshots (migration 0005, gaung.content) ----------------
+# (imported here so this section stays an append-only addition to the file while others edit above)
+from sqlalchemy import BigInteger, Date  # noqa: E402
+
+# An account on a platform: the office's own, or a reference account (a creator or a peer office the
+# office benchmarks against). `account_key` is the platform's account id when exports carry one, else
+# the handle, else the name given at import.
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),  # facebook | instagram | tiktok | youtube | x | web
+    Column("account_key", String(200), nullable=False),
+    Column("account_id", String(100)),
+    Column("handle", String(200)),
+    Column("name", String(200), nullable=False),
+    Column("is_reference", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("platform", "account_key", name="uq_channels_platform_key"),
+)
+
+# Followers over time, one row per channel and day (later imports of the same day overwrite it).
+channel_followers = Table(
+    "channel_followers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", Integer, ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("followers", Integer),
+    Column("followers_change", Integer),
+    Column("daily", JSON),  # other per-day channel totals an export gives (TikTok Overview's views, ...)
+    Column("captured_at", DateTime, nullable=False),
+    UniqueConstraint("channel_id", "day", name="uq_channel_followers_day"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),
+    Column("external_id", String(200), nullable=False),  # the platform's post id (a page path for web)
+    Column("channel_id", Integer, ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("permalink", Text),
+    Column("published_at", DateTime),
+    Column("format", String(10)),  # video | reel | photo | carousel | text | link | story
+    Column("title", Text),
+    Column("caption", Text),
+    Column("duration_seconds", Float),
+    # set by people (or suggested), never overwritten by a later import
+    Column("topic_tags", JSON),
+    Column("program", String(200)),
+    Column("credited_staff", String(200)),
+    Column("first_imported_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("platform", "external_id", name="uq_posts_platform_external_id"),
+)
+Index("ix_posts_channel_published", posts.c.channel_id, posts.c.published_at)
+Index("ix_posts_published_at", posts.c.published_at)
+
+# A post's metrics as one export saw them at `captured_at`; several snapshots show its growth.
+metric_snapshots = Table(
+    "metric_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("captured_at", DateTime, nullable=False),
+    Column("source_format", String(30), nullable=False),
+    Column("views", BigInteger),
+    Column("reach", BigInteger),
+    Column("impressions", BigInteger),  # never filled from views, nor views from impressions
+    Column("likes", BigInteger),
+    Column("comments", BigInteger),
+    Column("shares", BigInteger),
+    Column("saves", BigInteger),
+    Column("clicks", BigInteger),
+    Column("follows", BigInteger),
+    Column("profile_visits", BigInteger),
+    Column("watch_time_seconds", Float),
+    Column("avg_view_duration", Float),  # seconds
+    Column("completion_rate", Float),  # percent, 0-100
+    Column("raw", JSON),  # the export's row as read
+    Column("imported_at", DateTime, nullable=False),
+)
+Index("ix_metric_snapshots_post_captured", metric_snapshots.c.post_id, metric_snapshots.c.captured_at)
