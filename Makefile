@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck bench eval install dev clean serve
+.PHONY: demo test lint typecheck bench eval install dev clean serve browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +28,27 @@ demo: install
 serve: install
 	$(BIN)/gaung serve --host $(HOST) --port $(PORT)
 
-## make test: set up dev tools, then ruff, mypy and pytest (PostgreSQL tests are mandatory when CI=true)
-test: dev
+## make browser: the system Chromium the browser tests drive (Debian's `chromium`; Playwright's own
+## browser download is never used). Without root, sudo or apt-get it says so and goes on: the browser
+## tests then skip with that reason (and fail when CI=true).
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make browser: $(CHROMIUM) is missing and apt-get is not available; install Chromium by hand" \
+	    "(browser tests will skip)"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; [ -t 0 ] || SUDO="sudo -n"; \
+	else echo "make browser: $(CHROMIUM) is missing; run 'apt-get install chromium' as root" \
+	  "(no sudo here; browser tests will skip)"; exit 0; fi; \
+	echo "make browser: installing Debian's chromium for the browser tests"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y --no-install-recommends chromium \
+	  || { $$SUDO apt-get update -q && $$SUDO apt-get install -y --no-install-recommends chromium; } \
+	  || echo "make browser: could not install chromium (see above); browser tests will skip"
+
+## make test: set up dev tools and Chromium, then ruff, mypy and pytest (PostgreSQL and browser tests
+## are mandatory when CI=true)
+test: dev browser
 	$(BIN)/ruff check gaung tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -q

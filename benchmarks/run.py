@@ -1,4 +1,4 @@
-"""`make bench`: ingest rate vs bare trafilatura, search latency on a large archive, peak memory.
+"""`make bench`: ingest rate vs bare trafilatura, search and page latency on a large archive, peak memory.
 
 Every benchmark runs in its own child process (this module re-invoked with `--child`), so one cannot
 inflate another's peak memory (`ru_maxrss`) or warm another's caches; the parent only collects and prints.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sqlite3
@@ -35,7 +36,7 @@ def _peak_rss_mib() -> float:
 
 def _child(name: str, params: dict[str, Any]) -> dict[str, Any]:
     """Run one benchmark in this (child) process and return its result with the process's peak RSS."""
-    from benchmarks import corpus, ingest, search
+    from benchmarks import corpus, ingest, pages, search
 
     began = time.perf_counter()
     result: dict[str, Any]
@@ -62,6 +63,9 @@ def _child(name: str, params: dict[str, Any]) -> dict[str, Any]:
             result[f"{strategy}_seconds"] = round(built.seconds, 1)
     elif name == "search":
         result = search.run(Path(params["path"]), repeat=params["repeat"])
+    elif name == "pages":
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
+        result = pages.run(Path(params["path"]), repeat=params["repeat"])
     else:
         raise SystemExit(f"unknown benchmark {name!r}")
     result["wall_seconds"] = round(time.perf_counter() - began, 1)
@@ -135,6 +139,26 @@ def _print_search(result: dict[str, Any]) -> None:
     print(f"  peak RSS {result['peak_rss_mib']} MiB")
 
 
+def _print_pages(result: dict[str, Any]) -> None:
+    base, lookup = result["baseline"], result["id_lookup"]
+    print(
+        f"\n== Pages on {result['archive_rows']:,} articles, server time in one process on one core, "
+        f"{result['repeat']} timed runs per page (baseline {result['baseline_path']} p50 "
+        f"{base['p50_ms']:.1f} ms, p95 {base['p95_ms']:.1f} ms; id lookup p50 {lookup['p50_ms']:.2f} ms)"
+    )
+    print(f"  {'page':<14} {'p50 ms':>9} {'p95 ms':>9} {'p50 ×base':>10} {'p95 ×base':>10}  path")
+    for name, item in result["per_page"].items():
+        print(
+            f"  {name:<14} {item['p50_ms']:9.1f} {item['p95_ms']:9.1f} {item['ratio_p50_vs_baseline']:10.1f} "
+            f"{item['ratio_p95_vs_baseline']:10.1f}  {_verdict(item['pass'])}  {item['path'][:60]}"
+        )
+    print(
+        f"  {result['pages_passing']}/{len(result['per_page'])} pages under "
+        f"p95 {result['target_p95_ms']:.0f} ms"
+        f"  {_verdict(result['pass'])}; peak RSS {result['peak_rss_mib']} MiB"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the benchmarks (or, with --child, one benchmark in this process)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
@@ -146,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="archive generator seed")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--only", choices=("ingest", "search"), help="run one benchmark")
+    parser.add_argument("--only", choices=("ingest", "search", "pages"), help="run one benchmark")
     parser.add_argument(
         "--build-strategy",
         choices=("rebuild", "trigger"),
@@ -186,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "ingest"):
             results["ingest"] = _spawn("ingest", {"copies": settings["copies"]})
             _print_ingest(results["ingest"])
-        if args.only in (None, "search"):
+        if args.only in (None, "search", "pages"):
             print(
                 f"\n(building or reusing the {size:,}-article archive under benchmarks/.cache/ ...)",
                 flush=True,
@@ -195,10 +219,16 @@ def main(argv: list[str] | None = None) -> int:
                 "build", {"size": size, "seed": args.seed, "strategy": args.build_strategy}
             )
             _print_build(results["archive"])
+        if args.only in (None, "search"):
             results["search"] = _spawn(
                 "search", {"path": results["archive"]["path"], "repeat": settings["repeat"]}
             )
             _print_search(results["search"])
+        if args.only in (None, "pages"):
+            results["pages"] = _spawn(
+                "pages", {"path": results["archive"]["path"], "repeat": settings["repeat"]}
+            )
+            _print_pages(results["pages"])
     results["total_seconds"] = round(time.perf_counter() - began, 1)
     print(f"\ntotal {results['total_seconds']} s")
 
@@ -207,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS_DIR / "latest.json").write_text(text, encoding="utf-8")
     if args.json:
         args.json.write_text(text, encoding="utf-8")
-    passed = all(results[key]["pass"] for key in ("ingest", "search") if key in results)
+    passed = all(results[key]["pass"] for key in ("ingest", "search", "pages") if key in results)
     return 0 if passed else 1
 
 

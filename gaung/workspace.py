@@ -69,8 +69,14 @@ class Workspace:
         asyncio.run(monitor.run_forever())
         return RunSummary()
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0,
-               order: Literal["relevance", "newest"] = "relevance") -> Any:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        order: Literal["relevance", "newest"] = "relevance",
+    ) -> Any:
         from gaung.store.search import search
 
         with self.engine.connect() as conn:

@@ -159,7 +159,8 @@ def canonicalize_url(url: str) -> str:
     netloc = host if port is None or port in _DEFAULT_PORTS else f"{host}:{port}"
     path = _normalize_path(parts.path)
     query = _normalize_query(parts.query)
-    return urlunsplit(("https", netloc, path, query, ""))
+    # stripped again: a path of only whitespace would otherwise survive once and vanish on the next call
+    return urlunsplit(("https", netloc, path, query, "")).strip()
 
 
 def _strip_rendering_labels(host: str) -> str:

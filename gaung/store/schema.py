@@ -110,7 +110,17 @@ mentions = Table(
     Column("issue_id", Integer),
     UniqueConstraint("canonical_url", name="uq_mentions_canonical_url"),
 )
-Index("ix_mentions_published_at", mentions.c.published_at)
+# Dashboard window and newest-first lists, index-only (migration 0006 replaced ix_mentions_published_at).
+Index(
+    "ix_mentions_published_cover",
+    mentions.c.published_at,
+    mentions.c.id,
+    mentions.c.is_canonical,
+    mentions.c.tone,
+    mentions.c.site,
+    mentions.c.language,
+    mentions.c.issue_id,
+)
 Index("ix_mentions_content_hash", mentions.c.content_hash)
 Index("ix_mentions_source_id", mentions.c.source_id)
 Index("ix_mentions_group", mentions.c.syndication_group_id)

@@ -73,7 +73,11 @@ def create_app(ws: Workspace) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            body: dict[str, Any] = {"detail": exc.detail}
+            # the documented 400 shape is {"error": ...}, also for an unparsable body
+            if exc.status_code == 400:
+                body["error"] = str(exc.detail)
+            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in (404, 405) else ""
         return error_page(request, exc.status_code, message)
 
@@ -89,6 +93,13 @@ def create_app(ws: Workspace) -> FastAPI:
             for error in errors
         )
         return error_page(request, 400, problems)
+
+    @app.exception_handler(OverflowError)
+    async def id_out_of_range(request: Request, exc: OverflowError) -> Response:
+        # an id beyond the database's 64-bit integers names nothing that can exist: not found, not a crash
+        if _wants_json(request):
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        return error_page(request, 404)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

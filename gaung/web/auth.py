@@ -235,11 +235,14 @@ async def verify_csrf(request: Request) -> None:
         return
     if user is None and wants_json(request) and not getattr(request.state, "gaung_session_expired", False):
         raise NotAuthenticated()  # an API caller without credentials needs "log in", not "bad token"
-    supplied = request.headers.get(CSRF_HEADER)
+    # The form field and the header are both accepted: a page loaded before a login (boosted navigation
+    # keeps old attributes) may send a stale header next to a fresh field, and either proves the origin.
+    supplied = [value for value in (request.headers.get(CSRF_HEADER),) if value]
     content_type = request.headers.get("content-type", "")
-    if not supplied and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         value = (await request.form()).get(CSRF_FIELD)
-        supplied = value if isinstance(value, str) else None
+        if isinstance(value, str) and value:
+            supplied.append(value)
     if session is not None:
         expected: str | None = session.csrf_token
     elif getattr(request.state, "gaung_session_expired", False):
@@ -249,7 +252,7 @@ async def verify_csrf(request: Request) -> None:
         expected = request.cookies.get(CSRF_COOKIE)
     if not supplied:
         raise CsrfRejected("missing")
-    if not expected or not hmac.compare_digest(supplied.encode(), expected.encode()):
+    if not expected or not any(hmac.compare_digest(token.encode(), expected.encode()) for token in supplied):
         raise CsrfRejected("mismatch")
 
 

@@ -26,6 +26,8 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/mentions", N_("Coverage"), "viewer"),
     ("/issues", N_("Issues"), "viewer"),
     ("/alerts", N_("Alerts"), "viewer"),
+    ("/content", N_("Content"), "viewer"),
+    ("/content/what-works", N_("What works"), "viewer"),
     ("/sources", N_("Sources"), "viewer"),
     ("/settings", N_("Settings"), "viewer"),
     ("/users", N_("Users"), "admin"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from gaung.store import monitoring
 from gaung.store.db import transaction
 from gaung.store.schema import alerts
 from gaung.web import auth
-from gaung.web.api.common import workspace
+from gaung.web.api.common import UtcDateTime, workspace
 from gaung.web.auth import User, require, verify_csrf
 
 router = APIRouter(prefix="/api", tags=["alerts"])
@@ -25,9 +24,9 @@ class AlertOut(BaseModel):
     rule: str
     kind: str
     target: str | None
-    fired_at: datetime
-    window_start: datetime
-    window_end: datetime
+    fired_at: UtcDateTime
+    window_start: UtcDateTime
+    window_end: UtcDateTime
     observed: float | None
     expected: float | None
     p_value: float | None
@@ -35,7 +34,7 @@ class AlertOut(BaseModel):
     reason_en: str
     status: str
     acknowledged_by: str | None
-    acknowledged_at: datetime | None
+    acknowledged_at: UtcDateTime | None
 
 
 @router.get("/alerts", response_model=list[AlertOut])

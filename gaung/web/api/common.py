@@ -7,10 +7,11 @@ Kept here (not in one route module) so a page and its API twin cannot drift apar
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import HTTPException, Request
+from pydantic import AfterValidator
 from sqlalchemy import Connection
 
 from gaung.errors import GaungError
@@ -22,6 +23,14 @@ from gaung.workspace import Workspace
 
 ENTITY_TYPES = ("PERSON", "ORGANIZATION", "PLACE", "PROGRAM", "EVENT", "MISC")
 CorrectionField = Literal["tone", "issue", "entity_remove", "entity_type", "entity_link"]
+
+
+def _as_utc(value: datetime) -> datetime:
+    """The store keeps naive UTC; the API always says so (RFC 3339 date-time needs an offset)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 def workspace(request: Request) -> Workspace:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -18,7 +17,7 @@ from gaung.store.reports import (
     top_speakers,
     volume_by_day,
 )
-from gaung.web.api.common import workspace
+from gaung.web.api.common import UtcDateTime, workspace
 from gaung.web.api.mentions import MentionItem
 from gaung.web.api.overview import DayOut, RankedOut
 from gaung.web.auth import User, require
@@ -31,8 +30,8 @@ class IssueOut(BaseModel):
     label: str
     size: int
     outlets: int
-    first_seen_at: datetime | None
-    last_seen_at: datetime | None
+    first_seen_at: UtcDateTime | None
+    last_seen_at: UtcDateTime | None
     renamed: bool
     merged_into: int | None
     key_phrases: list[str]

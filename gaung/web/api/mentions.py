@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
@@ -13,7 +12,7 @@ from starlette.datastructures import QueryParams
 from gaung.errors import GaungError, QueryError
 from gaung.store.db import transaction
 from gaung.store.reports import FilterError, MentionFilters, MentionRow, mention_page
-from gaung.web.api.common import CorrectionField, apply_correction, require_mention, workspace
+from gaung.web.api.common import CorrectionField, UtcDateTime, apply_correction, require_mention, workspace
 from gaung.web.auth import User, require, verify_csrf
 
 router = APIRouter(prefix="/api", tags=["mentions"])
@@ -33,7 +32,7 @@ class MentionItem(BaseModel):
     title: str | None
     site: str | None
     url: str | None
-    published_at: datetime | None
+    published_at: UtcDateTime | None
     language: str | None
     tone: str | None
     tone_reason: list[str]
@@ -75,7 +74,7 @@ class CopyOut(BaseModel):
     site: str | None
     url: str | None
     title: str | None
-    published_at: datetime | None
+    published_at: UtcDateTime | None
 
 
 class IssueRef(BaseModel):
@@ -89,7 +88,7 @@ class CorrectionOut(BaseModel):
     old_value: Any = None
     new_value: Any = None
     user: str
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class MentionDetail(BaseModel):
@@ -98,7 +97,7 @@ class MentionDetail(BaseModel):
     canonical_url: str
     title: str | None
     text: str
-    published_at: datetime | None
+    published_at: UtcDateTime | None
     author: str | None
     site: str | None
     language: str | None

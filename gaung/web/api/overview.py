@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from gaung.store import monitoring
 from gaung.store.reports import DayVolume, Ranked, overview
-from gaung.web.api.common import workspace
+from gaung.web.api.common import UtcDateTime, workspace
 from gaung.web.auth import User, require
 
 router = APIRouter(prefix="/api", tags=["overview"])
@@ -44,14 +44,14 @@ class GoodStoryOut(BaseModel):
     id: str
     title: str
     url: str | None
-    published_at: datetime
+    published_at: UtcDateTime
     score: float
     outlets: int
     factors: dict[str, float]
 
 
 class OverviewOut(BaseModel):
-    until: datetime
+    until: UtcDateTime
     days: int
     totals: dict[str, int]
     volume: list[DayOut]

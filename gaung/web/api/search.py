@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from gaung.errors import QueryError
-from gaung.web.api.common import workspace
+from gaung.web.api.common import UtcDateTime, workspace
 from gaung.web.api.mentions import ErrorOut
 from gaung.web.auth import User, require
 
@@ -23,7 +22,7 @@ class SearchHitOut(BaseModel):
     id: int
     title: str | None
     site: str | None
-    published_at: datetime | None
+    published_at: UtcDateTime | None
     url: str | None
     snippet: str
     score: float | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from gaung.web.api.common import UtcDateTime
 from gaung.web.auth import User, require
 from gaung.web.routes.sources import sources_with_health
 
@@ -25,7 +25,7 @@ class SourceOut(BaseModel):
     reason: str
     items_per_day: float
     consecutive_failures: int
-    last_success_at: datetime | None
+    last_success_at: UtcDateTime | None
     last_error: str | None
 
 

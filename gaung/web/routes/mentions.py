@@ -12,9 +12,8 @@ from gaung.errors import QueryError
 from gaung.store.reports import (
     FilterError,
     MentionFilters,
-    facet_counts,
     iter_mentions,
-    mention_page,
+    mention_list,
 )
 from gaung.web import export
 from gaung.web.api.common import workspace
@@ -57,8 +56,10 @@ def mentions_page(
     watch_names = {w.id: w.name for w in ws.settings.watchlist}
     try:
         with ws.engine.connect() as conn:
-            context["page"] = mention_page(conn, filters, limit=PAGE_SIZE, cursor=cursor)
-            context["facets"] = facet_counts(conn, filters, watch_names)
+            # one read of a search word's matches serves the count, the page and the facets
+            context["page"], context["facets"] = mention_list(
+                conn, filters, watch_names, limit=PAGE_SIZE, cursor=cursor
+            )
     except (QueryError, FilterError) as exc:
         context["problem"] = filter_problem(exc)
         return render(request, "mentions.html", context, 400)

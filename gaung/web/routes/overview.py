@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from gaung.store import monitoring
-from gaung.store.reports import Overview, overview
+from gaung.store.reports import Overview, cached_overview
 from gaung.web.api.common import workspace
 from gaung.web.auth import User, require
 from gaung.web.templating import render
@@ -31,7 +31,7 @@ def chart_data(view: Overview) -> dict[str, Any]:
 def overview_page(request: Request, user: User = Depends(require("viewer"))) -> Response:
     ws = workspace(request)
     with ws.engine.connect() as conn:
-        view = overview(conn)
+        view = cached_overview(conn)  # recomputed when a mention or correction arrives
         alerts = monitoring.list_alerts(conn, status="open", limit=10)
         stories = monitoring.good_stories(conn, view.until.replace(tzinfo=UTC), limit=8)
     context = {

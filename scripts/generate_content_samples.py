@@ -15,7 +15,7 @@ import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent.parent / "gaung" / "data" / "content_samples"
 RNG = random.Random(20250601)
 SEEDS = itertools.count(1)  # every synthetic post gets its own id, across all files
 
