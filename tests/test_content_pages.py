@@ -266,3 +266,12 @@ def test_tooltip_formulas_are_the_docstrings() -> None:
             else " ".join((metrics.engagements.__doc__ or "").split())
         )
         assert text == expected, key
+
+
+def test_an_export_over_the_form_limit_can_still_be_uploaded(web_app: object) -> None:
+    """Forms stop at 1 MB, but platform exports are bigger: the upload endpoint has its own limit."""
+    from gaung.web.auth import MAX_BODY_BYTES, UPLOAD_BODY_BYTES
+
+    config = web_app.state.auth  # type: ignore[attr-defined]
+    assert config.body_limit("/content/import") == UPLOAD_BODY_BYTES["/content/import"] > MAX_BODY_BYTES
+    assert config.body_limit("/settings") == MAX_BODY_BYTES

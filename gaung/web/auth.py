@@ -24,7 +24,7 @@ import hmac
 import os
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -58,6 +58,8 @@ LANG_COOKIE = "gaung_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 MAX_BODY_BYTES = 1_000_000  # forms and JSON edits are a few kB; 1 MB leaves room for a long watchlist
+# Platform exports are uploaded whole; the importer checks the file itself against the same 100 MB limit.
+UPLOAD_BODY_BYTES = {"/content/import": 100 * 1024 * 1024}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _UNSET = object()
 
@@ -69,6 +71,11 @@ class AuthConfig:
     ws: Workspace
     trust_proxy: bool = False  # believe X-Forwarded-Proto/-For (only behind a proxy you run)
     max_body_bytes: int = MAX_BODY_BYTES
+    upload_body_bytes: dict[str, int] = field(default_factory=lambda: dict(UPLOAD_BODY_BYTES))
+
+    def body_limit(self, path: str) -> int:
+        """The request-body limit for a path: upload endpoints get theirs, everything else the default."""
+        return self.upload_body_bytes.get(path, self.max_body_bytes)
 
 
 class NotAuthenticated(Exception):
@@ -391,7 +398,7 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         state: dict[str, Any] = scope.setdefault("state", {})
-        limit = self.config.max_body_bytes
+        limit = self.config.body_limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             await self._too_large(scope, receive, send)
@@ -442,7 +449,7 @@ class AuthMiddleware:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        limit = f"{self.config.max_body_bytes // 1000} kB"
+        limit = f"{self.config.body_limit(scope['path']) // 1000} kB"
         if wants_json(request):
             response: Response = JSONResponse({"error": MSG_TOO_LARGE % {"limit": limit}}, 413)
         else:
