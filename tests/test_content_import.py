@@ -230,11 +230,12 @@ def test_overlapping_exports_add_growth_snapshots_not_posts(engine: Engine) -> N
     assert grown["views"] == history[1]["views"]  # list_posts shows the latest snapshot
 
 
-def test_same_values_at_a_new_capture_time_are_a_new_snapshot(engine: Engine) -> None:
+def test_unchanged_numbers_at_a_new_capture_time_add_no_snapshot(engine: Engine) -> None:
+    """The same undated export uploaded again (its capture time is the upload's) adds nothing."""
     path = SAMPLES_DIR / "SYNTHETIC_x_post_analytics.csv"
     import_file(engine, path, exported_at=datetime(2025, 7, 1))
     again = import_file(engine, path, exported_at=datetime(2025, 7, 2))
-    assert (again.posts_new, again.snapshots_added) == (0, 57)
+    assert (again.posts_new, again.snapshots_added) == (0, 0)
 
 
 def test_hand_entered_fields_survive_a_reimport(engine: Engine) -> None:

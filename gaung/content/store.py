@@ -163,17 +163,30 @@ def _upsert_post(
 def _add_snapshot(
     conn: sa.Connection, post_id: int, post: ParsedPost, parsed: ParsedExport, *, now: datetime
 ) -> bool:
-    """Add a snapshot unless the latest one at the same capture time holds the same values."""
-    latest = conn.execute(
-        sa.select(*[metric_snapshots.c[name] for name in METRICS])
+    """Add a snapshot unless it repeats what is stored: the same numbers at the same capture time, or the
+    same numbers as the post's newest snapshot.
+
+    Unchanged numbers carry no news: exports without a date range take their capture time from the file
+    (an upload's is "now"), so the same file uploaded twice would otherwise add a snapshot each time.
+    """
+    columns = [metric_snapshots.c[name] for name in METRICS]
+    same_time = conn.execute(
+        sa.select(*columns)
         .where(metric_snapshots.c.post_id == post_id, metric_snapshots.c.captured_at == parsed.captured_at)
         .order_by(metric_snapshots.c.id.desc())
         .limit(1)
     ).first()
-    if latest is not None and all(
-        _same_number(getattr(latest, name), post.metrics.get(name)) for name in METRICS
-    ):
-        return False
+    newest = conn.execute(
+        sa.select(*columns)
+        .where(metric_snapshots.c.post_id == post_id)
+        .order_by(metric_snapshots.c.captured_at.desc(), metric_snapshots.c.id.desc())
+        .limit(1)
+    ).first()
+    for latest in (same_time, newest):
+        if latest is not None and all(
+            _same_number(getattr(latest, name), post.metrics.get(name)) for name in METRICS
+        ):
+            return False
     conn.execute(
         metric_snapshots.insert().values(
             post_id=post_id,
