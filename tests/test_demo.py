@@ -15,13 +15,14 @@ def test_demo_loads_bundled_files_idempotently(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("GAUNG_HOME", str(tmp_path))
     monkeypatch.delenv("GAUNG_DATABASE_URL", raising=False)
     monkeypatch.setattr(demo, "ARCHIVES", ("berita_kompas.csv.gz",))
+    monkeypatch.setattr(demo, "INDOSUM_ARTICLES", 20)
     ws = demo.load_demo()
     with ws.engine.connect() as conn:
         first = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
         feeds = conn.execute(
             select(func.count()).where(mentions.c.extractor_version == "feed-1")
         ).scalar_one()
-    assert first >= 50 + 90  # 50 kompas rows and the three publisher feeds
+    assert first >= 50 + 20 + 90  # 50 kompas rows, 20 IndoSum headline stories and the three publisher feeds
     assert feeds >= 90
     assert ws.settings.watchlist and ws.settings.organisation.startswith("Diskominfotik")
     again = demo.load_demo()
