@@ -128,3 +128,45 @@ def test_corrections_win_and_feed_training(sqlite_ws: Workspace) -> None:
     assert tone == "positive" and "analyst correction" in reason[0]
     records = training_corrections(sqlite_ws.engine)
     assert len(records) == 1 and records[0].label == "positive" and records[0].who == "analis-2"
+
+
+def test_entity_corrections_survive_reprocessing(sqlite_ws: Workspace) -> None:
+    """An analyst removes one entity and retypes another; re-running the models keeps both fixes."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+
+    from gaung.ingest.reprocess import reprocess_all
+    from gaung.store.schema import mention_entities
+    from gaung.web.api.common import apply_correction
+
+    sqlite_ws.import_path(ARCHIVE)
+    with sqlite_ws.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                mention_entities.c.id,
+                mention_entities.c.mention_id,
+                mention_entities.c.text,
+                mention_entities.c.start,
+                mention_entities.c.type,
+            ).order_by(mention_entities.c.mention_id, mention_entities.c.start)
+        ).all()
+    mention_id = next(r.mention_id for r in rows if sum(1 for x in rows if x.mention_id == r.mention_id) >= 2)
+    first, second = [r for r in rows if r.mention_id == mention_id][:2]
+    new_type = "PLACE" if second.type != "PLACE" else "ORGANIZATION"
+    analyst = SimpleNamespace(id=1, name="analis-uji", role="analyst")
+    with transaction(sqlite_ws.engine) as conn:
+        apply_correction(conn, analyst, mention_id, "entity_remove", "", first.id)
+        apply_correction(conn, analyst, mention_id, "entity_type", new_type, second.id)
+    reprocess_all(sqlite_ws)
+    with sqlite_ws.engine.connect() as conn:
+        spans = {
+            (r.start, r.text): r.type
+            for r in conn.execute(
+                select(mention_entities.c.start, mention_entities.c.text, mention_entities.c.type).where(
+                    mention_entities.c.mention_id == mention_id
+                )
+            )
+        }
+    assert (first.start, first.text) not in spans
+    assert spans[(second.start, second.text)] == new_type

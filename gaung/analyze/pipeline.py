@@ -264,6 +264,42 @@ def store_analysis(conn: Connection, mention_id: int, analysis: Analysis) -> Non
                 for q in analysis.quotes
             ],
         )
+    _reapply_entity_corrections(conn, mention_id)
+
+
+def _reapply_entity_corrections(conn: Connection, mention_id: int) -> None:
+    """Analysts' entity fixes (remove, retype, link to a watch id) survive re-analysis.
+
+    Entity rows are recreated on every analysis, so a fix is matched by the span it was made on
+    (start, end and text, kept in the correction's old_value), in the order the fixes were made.
+    """
+    from sqlalchemy import and_
+
+    from gaung.store.schema import corrections, mention_entities
+
+    fixes = conn.execute(
+        select(corrections.c.old_value, corrections.c.new_value)
+        .where(corrections.c.mention_id == mention_id, corrections.c.field == "entity")
+        .order_by(corrections.c.id)
+    ).all()
+    for old, new in fixes:
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            continue
+        span = and_(
+            mention_entities.c.mention_id == mention_id,
+            mention_entities.c.start == old.get("start"),
+            mention_entities.c.end == old.get("end"),
+            mention_entities.c.text == old.get("text"),
+        )
+        action = new.get("action")
+        if action == "remove":
+            conn.execute(delete(mention_entities).where(span))
+        elif action == "type":
+            conn.execute(update(mention_entities).where(span).values(type=new.get("value")))
+        elif action == "link":
+            conn.execute(
+                update(mention_entities).where(span).values(watch_id=(new.get("value") or "").strip() or None)
+            )
 
 
 class IssueStage:
