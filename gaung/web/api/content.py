@@ -414,9 +414,7 @@ def api_channels(request: Request, user: User = Depends(require("viewer"))) -> A
     )
 
 
-@router.get("/posts", response_model=PostList)
-def api_posts(
-    request: Request,
+def post_filters(
     channel_id: int | None = Query(None, ge=1),
     platform: Literal[PLATFORMS] | None = Query(None),  # type: ignore[valid-type]
     format: Literal[POST_FORMATS] | None = Query(None),  # type: ignore[valid-type]
@@ -428,10 +426,18 @@ def api_posts(
     order: Literal["asc", "desc"] = "desc",
     limit: int = Query(50, ge=1, le=MAX_PAGE),
     offset: int = Query(0, ge=0, le=100_000),
+) -> PostFilters:
+    """The posts-table query parameters, shared by the Konten page and its API twin (a dependency)."""
+    return PostFilters(channel_id, platform, format, q, since, until, scope, sort, order, limit, offset)
+
+
+@router.get("/posts", response_model=PostList)
+def api_posts(
+    request: Request,
+    filters: PostFilters = Depends(post_filters),
     user: User = Depends(require("viewer")),
 ) -> Any:
     """Posts with their latest metrics and every rate (formula included), filtered and sorted."""
-    filters = PostFilters(channel_id, platform, format, q, since, until, scope, sort, order, limit, offset)
     with workspace(request).engine.connect() as conn:
         items, total = query_posts(conn, filters)
     return PostList(total=total, items=[PostOut.of(p) for p in items])

@@ -28,13 +28,13 @@ from gaung.store.db import transaction
 from gaung.web import auth
 from gaung.web.api.common import workspace
 from gaung.web.api.content import (
-    MAX_PAGE,
     SORT_KEYS,
     PostFilters,
     Scope,
     WhatWorksQuery,
     metric_formula,
     post_detail,
+    post_filters,
     query_posts,
     what_works_view,
 )
@@ -195,20 +195,9 @@ def _content_page(
 @router.get("/content")
 def content_page(
     request: Request,
-    channel_id: int | None = Query(None, ge=1),
-    platform: Literal[PLATFORMS] | None = Query(None),  # type: ignore[valid-type]
-    format: Literal[POST_FORMATS] | None = Query(None),  # type: ignore[valid-type]
-    q: str | None = Query(None, max_length=200),
-    since: date | None = None,
-    until: date | None = None,
-    scope: Scope = "own",
-    sort: Literal[SORT_KEYS] = "published_at",  # type: ignore[valid-type]
-    order: Literal["asc", "desc"] = "desc",
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=100_000),
+    filters: PostFilters = Depends(post_filters),
     user: User = Depends(require("viewer")),
 ) -> Response:
-    filters = PostFilters(channel_id, platform, format, q, since, until, scope, sort, order, limit, offset)
     return _content_page(request, user, filters)
 
 
