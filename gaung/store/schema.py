@@ -429,3 +429,135 @@ metric_snapshots = Table(
     Column("imported_at", DateTime, nullable=False),
 )
 Index("ix_metric_snapshots_post_captured", metric_snapshots.c.post_id, metric_snapshots.c.captured_at)
+
+# -- results, not attendance: staff, assignments, SKP scorecards (migration 0007, gaung.kinerja) --------
+
+# A member of the office's team. Separate from `users` on purpose: a videographer may have no login,
+# and a person who left keeps their history (`left_on`) while their login is disabled.
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),  # display name, also the credit key
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), unique=True),
+    Column("supervisor_id", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
+    Column("team", String(200)),
+    Column("position", String(200)),  # jabatan
+    Column("nip", String(40)),  # civil-service number, optional
+    Column("joined_on", Date),
+    Column("left_on", Date),  # set when the person leaves; never deleted
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Work the office decided to do: a response to an issue, content from a good story, a campaign piece.
+# `issue_id` / `mention_id` carry no foreign key: issues are merged and re-clustered, and an assignment
+# must outlive them; `origin_first_seen_at` keeps the issue's first mention time for time-to-respond.
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    # klarifikasi | hak_jawab | siaran_pers | konten | kampanye | lainnya
+    Column("kind", String(20), nullable=False),
+    Column("origin", String(20), nullable=False),  # issue | story | program | manual
+    Column("issue_id", Integer),
+    Column("mention_id", Integer),
+    Column("program", String(200)),
+    Column("origin_first_seen_at", DateTime),
+    Column("brief", Text),
+    Column("due_at", DateTime),
+    Column("status", String(20), nullable=False),  # ide | dikerjakan | ditinjau | terbit | selesai
+    Column("created_by", String(100)),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("published_at", DateTime),  # first time it reached terbit: the response/output moment
+    Column("closed_at", DateTime),  # reached selesai
+)
+Index("ix_assignments_status", assignments.c.status)
+Index("ix_assignments_issue", assignments.c.issue_id)
+
+assignment_members = Table(
+    "assignment_members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("role", String(20), nullable=False),  # writer | designer | videographer | editor | approver
+    UniqueConstraint("assignment_id", "staff_id", "role", name="uq_assignment_members"),
+)
+Index("ix_assignment_members_staff", assignment_members.c.staff_id)
+
+# Every status change: who moved it, when, from what to what.
+assignment_events = Table(
+    "assignment_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(100)),
+    Column("from_status", String(20)),
+    Column("to_status", String(20), nullable=False),
+    Column("note", Text),
+)
+Index("ix_assignment_events_assignment", assignment_events.c.assignment_id, assignment_events.c.at)
+
+assignment_comments = Table(
+    "assignment_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("body", Text, nullable=False),
+)
+Index("ix_assignment_comments_assignment", assignment_comments.c.assignment_id)
+
+# What came out of an assignment: an imported post (matched by permalink), a response document, a report.
+assignment_outputs = Table(
+    "assignment_outputs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # post | document | report | link
+    Column("url", Text, nullable=False),
+    Column("title", Text),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="SET NULL")),
+    Column("published_at", DateTime),  # when the output went public (the post's time for posts)
+    Column("added_by", String(100)),
+    Column("added_at", DateTime, nullable=False),
+    UniqueConstraint("assignment_id", "url", name="uq_assignment_outputs_url"),
+)
+Index("ix_assignment_outputs_post", assignment_outputs.c.post_id)
+
+# Rencana Hasil Kerja: one row per person, period and indicator. A missing row means the office
+# default from gaung.toml `[kinerja]` applies; `target` NULL or 0 means "no target set" (shown so, never
+# as 0% or infinite capaian).
+skp_targets = Table(
+    "skp_targets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("period", String(10), nullable=False),  # YYYY-MM | YYYY-Qn | YYYY
+    Column("indicator", String(40), nullable=False),
+    Column("rhk", Text),  # the Rencana Hasil Kerja this indicator measures
+    Column("target", Float),
+    Column("set_by", String(100)),
+    Column("set_at", DateTime, nullable=False),
+    UniqueConstraint("staff_id", "period", "indicator", name="uq_skp_targets"),
+)
+
+# The supervisor's part of a scorecard: rating perilaku kerja (BerAKHLAK) and umpan balik.
+skp_reviews = Table(
+    "skp_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("rating_perilaku", String(10)),  # di bawah | sesuai | di atas
+    Column("perilaku_notes", JSON),  # per BerAKHLAK value: {"berorientasi_pelayanan": "...", ...}
+    Column("feedback", Text),  # umpan balik
+    Column("reviewer_staff_id", Integer, ForeignKey("staff.id")),
+    Column("reviewed_by", String(100)),
+    Column("reviewed_at", DateTime, nullable=False),
+    UniqueConstraint("staff_id", "period", name="uq_skp_reviews"),
+)
