@@ -21,10 +21,14 @@ from rich.table import Table
 from gaung.analyze.issues_cli import issues_command
 from gaung.analyze.models_cli import models_app, set_corrections_loader
 from gaung.analyze.ner_cli import entities_command
+from gaung.brief.cli import brief_command
 from gaung.config import SOURCE_KINDS, SourceConfig
 from gaung.content.cli import content_app
+from gaung.deliver.cli import deliver_app
 from gaung.errors import GaungError
 from gaung.ingest.pipeline import RunSummary
+from gaung.kinerja.scorecards_cli import kinerja_app, scorecards_command
+from gaung.kinerja.work_cli import assignments_app, staff_app
 from gaung.web.users_cli import users_app
 from gaung.workspace import Workspace
 
@@ -38,11 +42,21 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
 app.add_typer(content_app, name="content")
+app.add_typer(deliver_app, name="deliver")
+app.add_typer(staff_app, name="staff")
+app.add_typer(assignments_app, name="assignments")
+app.add_typer(kinerja_app, name="kinerja")
+app.command("scorecards", help="Every staff member's SKP scorecard for a period (--json for a list).")(
+    scorecards_command
+)
 app.command("entities", help="Tag CoNLL tokens (one per line) with PERSON/ORGANIZATION/PLACE BIO tags.")(
     entities_command
 )
 app.command("issues", help="Cluster JSON lines of articles into issues (the monitor's algorithm).")(
     issues_command
+)
+app.command("brief", help="The daily brief (laporan harian) of one day as PDF or HTML, kept for Laporan.")(
+    brief_command
 )
 console = Console()
 err = Console(stderr=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from gaung.brief.settings import BriefSettings, brief_settings_from_dict
+from gaung.deliver.settings import DeliverySettings, Recipient, parse_delivery
 from gaung.errors import ConfigError
 
 SOURCE_KINDS = ("feed", "sitemap", "page", "html", "archive")
@@ -69,6 +71,82 @@ class WatchEntry:
     aliases: list[str] = field(default_factory=list)
 
 
+# -- kinerja (SKP scorecards; gaung.kinerja.scorecards) -------------------------------------------
+# Office default targets per person per MONTH (quarters and years scale the counts by 3 and 12; rates
+# stay as they are). A `skp_targets` row for the person and period wins; a default of 0 means "no target".
+KINERJA_DEFAULT_TARGETS: dict[str, float] = {
+    "posts_published": 8.0,
+    "total_reach": 20000.0,
+    "median_engagement_rate": 3.0,  # percent, engagement rate by reach
+    "negative_answered_within": 80.0,  # percent of responses published within `response_hours`
+    "assignments_on_time": 80.0,  # percent of assignments due in the period done by their due date
+}
+# How one output's credit is split among the roles that worked on it (normalised over the roles
+# present, then split equally among the people holding a role).
+KINERJA_ROLE_WEIGHTS: dict[str, float] = {
+    "writer": 0.4,
+    "designer": 0.2,
+    "videographer": 0.2,
+    "editor": 0.1,
+    "approver": 0.1,
+}
+
+
+@dataclass
+class KinerjaSettings:
+    """Scorecards: default targets, credit weights, the response window and the rating rule.
+
+    The default rule follows common PermenPAN-RB 6/2022 practice: "di atas ekspektasi" when every
+    indicator with data reaches its target and at least `above_share` of them reach `above_threshold`
+    percent; "di bawah ekspektasi" when more than `below_share` of them stay under `below_threshold`
+    percent; otherwise "sesuai ekspektasi".
+    """
+
+    targets: dict[str, float] = field(default_factory=lambda: dict(KINERJA_DEFAULT_TARGETS))
+    role_weights: dict[str, float] = field(default_factory=lambda: dict(KINERJA_ROLE_WEIGHTS))
+    response_hours: float = 24.0  # "negative issue answered within N hours" of its first mention
+    above_threshold: float = 110.0
+    above_share: float = 0.5
+    below_threshold: float = 80.0
+    below_share: float = 0.5
+    recognition_min_posts: int = 3  # "best engagement" only among people with at least this many posts
+
+
+def _kinerja_settings(data: Any, where: str) -> KinerjaSettings:
+    """`[kinerja]` with `[kinerja.targets]` and `[kinerja.role_weights]`, each key checked."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: [kinerja] must be a table")
+    settings = KinerjaSettings()
+    known = {f.name for f in fields(KinerjaSettings)}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{where} [kinerja]: unknown key {key!r}; known: {', '.join(sorted(known))}")
+        if key in ("targets", "role_weights"):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} [kinerja.{key}]: must be a table of numbers")
+            table = dict(getattr(settings, key))
+            for name, number in value.items():
+                if key == "targets" and name not in KINERJA_DEFAULT_TARGETS:
+                    raise ConfigError(
+                        f"{where} [kinerja.targets]: unknown indicator {name!r}; "
+                        f"known: {', '.join(KINERJA_DEFAULT_TARGETS)}"
+                    )
+                if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+                    raise ConfigError(
+                        f"{where} [kinerja.{key}] {name}: expected a number ≥ 0, got {number!r}"
+                    )
+                table[name] = float(number)
+            setattr(settings, key, table)
+            continue
+        expected = type(getattr(settings, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where} [kinerja] {key}: expected a {expected.__name__} ≥ 0, got {value!r}")
+        setattr(settings, key, value)
+    return settings
+
+
 @dataclass
 class Settings:
     organisation: str = "Diskominfo"
@@ -79,6 +157,10 @@ class Settings:
     sources: list[SourceConfig] = field(default_factory=list)
     watchlist: list[WatchEntry] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)  # [[alerts]] tables, validated on load
+    kinerja: KinerjaSettings = field(default_factory=KinerjaSettings)  # [kinerja]: SKP scorecards
+    brief: BriefSettings = field(default_factory=BriefSettings)  # [brief]: the daily brief
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)  # [delivery]: SMTP, Telegram
+    recipients: list[Recipient] = field(default_factory=list)  # [[recipients]] of alerts and briefs
     config_path: Path | None = None
 
     def alert_rules(self) -> list[Any]:
@@ -169,6 +251,11 @@ def settings_from_dict(data: dict[str, Any], where: str = "config") -> Settings:
     for i, raw in enumerate(data.get("watchlist", [])):
         settings.watchlist.append(_build(WatchEntry, raw, f"{where} [[watchlist]] #{i + 1}"))
     settings.alerts = list(data.get("alerts", []))
+    if "kinerja" in data:
+        settings.kinerja = _kinerja_settings(data["kinerja"], where)
+    if "brief" in data:
+        settings.brief = brief_settings_from_dict(data["brief"], where)
+    settings.delivery, settings.recipients = parse_delivery(data, where)  # bad addresses: not fatal
     try:
         settings.alert_rules()  # fail at start-up, naming the rule, not at the first alert check
     except ConfigError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
+from gaung.brief.demo import make_demo_brief
 from gaung.config import settings_from_toml
 from gaung.ingest import feeds
 from gaung.ingest.pipeline import RunSummary
@@ -118,7 +119,19 @@ def load_demo(
     replay_demo_alerts(ws, console)
     load_demo_content(ws, console)
     ensure_demo_users(ws, console)
+    load_demo_work(ws, console)
+    make_demo_brief(ws, console)
     return ws
+
+
+def load_demo_work(ws: Workspace, console: Console) -> None:
+    """The demo team, its assignments, credits, SKP targets and reviews (gaung.kinerja.demo_data)."""
+    from gaung.kinerja.demo_data import TEAM, load_demo_team
+
+    added = load_demo_team(ws.engine, ws.settings)
+    work = added["responses"] + added["stories"] + added["campaigns"] + added["manual"]
+    logins = ", ".join(person.login for person in TEAM)
+    console.print(f"tim / team: {added['staff']} new staff, {work} new assignments; logins {logins}")
 
 
 def load_demo_content(ws: Workspace, console: Console) -> None:

@@ -36,6 +36,10 @@ class Workspace:
         if self.settings.sources:
             with transaction(engine) as conn:
                 source_store.sync_from_config(conn, self.settings.sources)
+        from gaung.deliver.outbox import sync_recipients
+
+        with transaction(engine) as conn:  # every process fans messages out to the file's recipients
+            sync_recipients(conn, self.settings.recipients)
         return engine
 
     @cached_property

@@ -64,6 +64,13 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/api/alerts", "viewer"),
     ("POST", "/api/alerts/1/ack", "analyst"),
     ("GET", "/api/sources", "viewer"),
+    ("GET", "/deliveries", "analyst"),
+    ("POST", "/deliveries/1/retry", "analyst"),
+    ("GET", "/settings/delivery", "admin"),
+    ("POST", "/settings/delivery", "admin"),
+    ("POST", "/settings/delivery/test", "admin"),
+    ("GET", "/api/deliveries", "analyst"),
+    ("POST", "/api/deliveries/1/retry", "analyst"),
 ]
 ROW_IDS = [f"{method} {path}" for method, path, _ in MATRIX]
 REFUSED_ANONYMOUS = {303, 401, 403}  # to the login page, 401 for the API, or a CSRF refusal

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
@@ -34,6 +34,7 @@ from gaung.store.schema import sources as sources_table
 log = logging.getLogger(__name__)
 
 MAX_ITEM_ATTEMPTS = 3  # a link failing this often is marked failed and reported, not retried forever
+BRIEF_RETRY_SECONDS = 900  # a failed scheduled brief is tried again after 15 minutes, not every pass
 MAX_SITEMAP_CHILDREN = 50  # sitemap indexes of big portals list hundreds; the newest few carry the news
 QUEUE_BATCH = 50
 
@@ -53,6 +54,7 @@ class Monitor:
         self.engine = pipeline.engine
         self.on_event = on_event or (lambda message: log.info("%s", message))
         self._fetcher: Fetcher | None = None
+        self._brief_retry_at: datetime | None = None
 
     @property
     def fetcher(self) -> Fetcher:
@@ -83,7 +85,30 @@ class Monitor:
             finally:
                 self._fetcher = None
         self.check_alerts()
+        # rendering a PDF takes seconds: off the event loop, so the delivery tick keeps its pace
+        await asyncio.to_thread(self.check_brief)
         return summary
+
+    def check_brief(self, now: datetime | None = None) -> None:
+        """Make yesterday's brief once `[brief] time` has passed and queue it for delivery (gaung.brief).
+
+        Once per day and restart-safe: the briefs table remembers that it was queued. A failure (no PDF
+        engine, a full disk) is reported and retried after BRIEF_RETRY_SECONDS, never fatal to the monitor.
+        """
+        from gaung.brief.schedule import run_scheduled_brief
+
+        now = now or _now()
+        if self._brief_retry_at is not None and now < self._brief_retry_at:
+            return
+        try:
+            made = run_scheduled_brief(self.engine, self.settings, now)
+        except (GaungError, OSError) as exc:
+            self._brief_retry_at = now + timedelta(seconds=BRIEF_RETRY_SECONDS)
+            self.on_event(f"LAPORAN / BRIEF gagal / failed: {_reason(exc)}")
+            return
+        self._brief_retry_at = None
+        if made is not None:
+            self.on_event(f"LAPORAN / BRIEF {made.day.isoformat()}: dibuat dan diantrekan / made and queued")
 
     def check_alerts(self) -> None:
         """Evaluate the `[[alerts]]` rules after each pass; new alerts are stored with their reasons."""
@@ -91,18 +116,42 @@ class Monitor:
 
         for alert in check_alerts(self.engine, self.settings.alert_rules()):
             self.on_event(f"PERINGATAN / ALERT {alert['rule']}: {alert['reason_id']}")
+        self.queue_alert_deliveries()
+
+    def queue_alert_deliveries(self) -> int:
+        """Hand newly fired alerts to the outbox (gaung.deliver); the delivery tick sends them."""
+        from gaung.deliver.service import queue_alerts
+
+        return queue_alerts(self.engine, self.settings)
+
+    def deliver(self, now: datetime | None = None) -> Any:
+        """One delivery tick (queue new alerts, send what is due); `run_forever` runs it every few seconds."""
+        from gaung.deliver.service import tick
+
+        return tick(self.engine, self.settings, now)
 
     async def run_forever(self, *, idle_seconds: float = 30.0, stop: asyncio.Event | None = None) -> None:
+        from gaung.deliver.service import delivery_loop
+
         stop = stop or asyncio.Event()
-        while not stop.is_set():
-            summary = await self.run_once()
-            if summary.fetched or summary.failed:
-                self.on_event(
-                    f"fetched {summary.fetched}, new {summary.new}, syndicated {summary.syndicated}, "
-                    f"duplicates {summary.duplicates}, failed {summary.failed}"
-                )
-            with contextlib.suppress(TimeoutError):  # the idle time passed without a stop request
-                await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+        # Alerts and briefs go out on their own short tick, not after crawl passes that can take minutes.
+        delivering = asyncio.create_task(
+            delivery_loop(self.engine, self.settings, stop, on_event=self.on_event)
+        )
+        try:
+            while not stop.is_set():
+                summary = await self.run_once()
+                if summary.fetched or summary.failed:
+                    self.on_event(
+                        f"fetched {summary.fetched}, new {summary.new}, syndicated {summary.syndicated}, "
+                        f"duplicates {summary.duplicates}, failed {summary.failed}"
+                    )
+                with contextlib.suppress(TimeoutError):  # the idle time passed without a stop request
+                    await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+        finally:
+            delivering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivering
 
     # -- one source ---------------------------------------------------------------------------
     async def poll_source(self, source: dict[str, Any]) -> RunSummary:

@@ -561,3 +561,84 @@ skp_reviews = Table(
     Column("reviewed_at", DateTime, nullable=False),
     UniqueConstraint("staff_id", "period", name="uq_skp_reviews"),
 )
+
+# -- delivery of alerts and briefs (migration 0008, gaung.deliver) -----------------------------------
+
+# The `[[recipients]]` of gaung.toml as last loaded, so every process (the monitor, the web app, a
+# `gaung brief` run) fans a message out to the same list. gaung.toml stays the source of truth: the
+# table is rewritten from it when a workspace opens and when an admin saves the settings page; a
+# recipient removed from the file is kept (active = false) so the delivery log can still name it.
+delivery_recipients = Table(
+    "delivery_recipients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("channel", String(20), nullable=False),  # email | telegram | webhook
+    Column("address", Text, nullable=False),  # email address, Telegram chat id or webhook URL
+    Column("kinds", JSON, nullable=False),  # ["alert", "brief"]
+    Column("options", JSON),  # channel options without secrets (e.g. the env var holding a webhook secret)
+    Column("problem", Text),  # why the address is invalid; its deliveries fail naming it
+    Column("active", Boolean, nullable=False, default=True),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# One message (an alert, a daily brief), stored once however many recipients get it. (kind, ref) is
+# the idempotency key: the same alert or brief enqueued twice is one item.
+delivery_items = Table(
+    "delivery_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # alert | brief | test
+    Column("ref", String(200), nullable=False),  # alert id, brief date, ...
+    Column("subject", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text),
+    Column("attachment_name", String(200)),
+    Column("attachment_mime", String(100)),
+    Column("attachment", LargeBinary),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("kind", "ref", name="uq_delivery_items_kind_ref"),
+)
+
+# One item to one recipient: the outbox and the delivery log in one row. The recipient's channel and
+# address are copied in so the log says where a message went even after the recipient list changed.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("delivery_items.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # queued | sending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", DateTime, nullable=False),
+    Column("next_attempt_at", DateTime),
+    Column("claimed_at", DateTime),  # when a dispatcher took it (status sending)
+    Column("sent_at", DateTime),
+    Column("last_error", Text),
+    Column("receipt", Text),  # what the far side answered (SMTP reply, Telegram message id, HTTP status)
+    UniqueConstraint("item_id", "recipient", name="uq_deliveries_item_recipient"),
+)
+Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_attempt_at)
+Index("ix_deliveries_created", deliveries.c.created_at)
+
+# -- the daily brief (migration 0009, gaung.brief) ---------------------------------------------------
+# One brief per office-calendar day and language; regenerating replaces html/pdf/counts in place and
+# keeps `queued_at`, the moment the scheduled brief was handed to delivery (set once: the monitor checks
+# it, so a restart never makes or sends yesterday's brief twice).
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("lang", String(5), nullable=False),  # id | en
+    Column("generated_at", DateTime, nullable=False),
+    Column("trigger", String(10), nullable=False),  # manual | scheduled
+    Column("generated_by", String(100)),  # user name, "cli", or NULL for the monitor
+    Column("html", Text, nullable=False),
+    Column("pdf", LargeBinary),  # NULL when no PDF engine was available (the HTML is still kept)
+    Column("counts", JSON, nullable=False),  # stories, articles, outlets, speakers, tones, issues, ...
+    Column("queued_at", DateTime),
+    UniqueConstraint("day", "lang", name="uq_briefs_day_lang"),
+)

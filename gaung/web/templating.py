@@ -26,9 +26,13 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/mentions", N_("Coverage"), "viewer"),
     ("/issues", N_("Issues"), "viewer"),
     ("/alerts", N_("Alerts"), "viewer"),
+    ("/reports", N_("Reports"), "viewer"),
     ("/content", N_("Content"), "viewer"),
     ("/content/what-works", N_("What works"), "viewer"),
+    ("/assignments", N_("Assignments"), "viewer"),
+    ("/kinerja", N_("Performance"), "staff"),
     ("/sources", N_("Sources"), "viewer"),
+    ("/deliveries", N_("Deliveries"), "analyst"),
     ("/settings", N_("Settings"), "viewer"),
     ("/users", N_("Users"), "admin"),
 )

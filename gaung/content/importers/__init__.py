@@ -106,4 +106,10 @@ def import_file(
             report.channels.extend(c for c in part.channels if c not in report.channels)
             report.skipped.extend(part.skipped)
             report.notes.extend(part.notes)
+        # assignment outputs linked before their post was imported pick it up now (gaung.kinerja)
+        from gaung.kinerja.permalinks import relink_outputs
+
+        relinked = relink_outputs(conn)
+        if relinked:
+            report.notes.append(f"{relinked} assignment output(s) matched to newly imported posts")
     return report

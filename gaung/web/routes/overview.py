@@ -12,6 +12,7 @@ from gaung.store import monitoring
 from gaung.store.reports import Overview, cached_overview
 from gaung.web.api.common import workspace
 from gaung.web.auth import User, require
+from gaung.web.routes.kinerja import dashboard_fame
 from gaung.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -34,10 +35,12 @@ def overview_page(request: Request, user: User = Depends(require("viewer"))) -> 
         view = cached_overview(conn)  # recomputed when a mention or correction arrives
         alerts = monitoring.list_alerts(conn, status="open", limit=10)
         stories = monitoring.good_stories(conn, view.until.replace(tzinfo=UTC), limit=8)
+        fame = dashboard_fame(conn, ws.settings.kinerja)  # Catatan tinta emas (gaung.kinerja.recognition)
     context = {
         "view": view,
         "alerts": alerts,
         "stories": stories,
         "chart": chart_data(view),
+        **fame,
     }
     return render(request, "overview.html", context)
