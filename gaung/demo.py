@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -45,7 +46,21 @@ INDOSUM_ARTICLES = 800
 def demo_workspace() -> Workspace:
     settings = settings_from_toml(DEMO_DIR / "gaung.toml")
     settings.home = Path(os.environ.get("GAUNG_HOME", "var"))
+    keep_demo_settings(settings.home)
     return Workspace(settings)
+
+
+def keep_demo_settings(home: Path) -> None:
+    """Leave the demo organisation's gaung.toml (and its logo) in the data folder, unless one is there.
+
+    Later commands over the same folder (`gaung brief`, `gaung scorecards`, `gaung serve`) then speak for
+    the demo organisation with its watchlist, alert rules and logo instead of the bare defaults.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    if (home / "gaung.toml").exists():
+        return
+    for name in ("logo.svg", "gaung.toml"):  # the config last: it names the logo
+        shutil.copyfile(DEMO_DIR / name, home / name)
 
 
 def indosum_selection(ws: Workspace) -> Path:

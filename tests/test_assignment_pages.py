@@ -102,6 +102,8 @@ def test_create_from_issue_page_and_move_on_board(site: dict[str, object]) -> No
     assert 'data-testid="event"' in page.text and "Sari Wulandari" in page.text
     assert "Penugasan" in page.text  # Indonesian by default (nav and crumbs)
     assert 'data-testid="move-dikerjakan"' not in page.text  # viewers get no move buttons
+    answered = viewer.get(f"/issues/{site['issue']}").text  # the issue page lists its answers
+    assert re.search(rf'data-testid="issue-assignments".*?href="/assignments/{assignment_id}"', answered, re.S)
 
     board = viewer.get("/assignments").text
     assert re.search(rf'data-testid="column-ide".*?data-id="{assignment_id}"', board, re.S)

@@ -71,6 +71,20 @@ MATRIX: list[tuple[str, str, str]] = [
     ("POST", "/settings/delivery/test", "admin"),
     ("GET", "/api/deliveries", "analyst"),
     ("POST", "/api/deliveries/1/retry", "analyst"),
+    ("GET", "/assignments", "viewer"),
+    ("GET", "/assignments/new", "staff"),
+    ("POST", "/assignments", "staff"),
+    ("POST", "/assignments/1/move", "staff"),
+    ("POST", "/assignments/1/comments", "staff"),
+    ("GET", "/api/assignments", "viewer"),
+    ("POST", "/api/assignments", "staff"),
+    ("GET", "/kinerja", "staff"),
+    ("GET", "/kinerja/team.xlsx?period=2025-06", "staff"),
+    ("GET", "/api/scorecards?period=2025-06", "staff"),
+    ("GET", "/reports", "viewer"),
+    ("POST", "/reports", "analyst"),
+    ("GET", "/api/briefs", "viewer"),
+    ("POST", "/api/briefs", "analyst"),
 ]
 ROW_IDS = [f"{method} {path}" for method, path, _ in MATRIX]
 REFUSED_ANONYMOUS = {303, 401, 403}  # to the login page, 401 for the API, or a CSRF refusal

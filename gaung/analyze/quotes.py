@@ -83,7 +83,7 @@ SAY_VERBS = [
     "memaparkan",
 ]
 # A speaker phrase that ends like this points back to someone already named ("pria berusia 32 tahun itu").
-ANAPHORS = frozenset(["dia", "ia", "beliau", "nya", "itu", "tersebut", "ini", "mereka"])
+ANAPHORS = frozenset(["dia", "ia", "beliau", "dirinya", "nya", "itu", "tersebut", "ini", "mereka"])
 # Sources that are documents, not people: "menurut laporan Reuters", "menurut Undang-Undang".
 NOT_SPEAKERS = frozenset(
     [
@@ -137,7 +137,7 @@ ROLE_WORDS = frozenset(
         "sang",
     ]
 )
-PRONOUNS = frozenset(["dia", "ia", "beliau"])
+PRONOUNS = frozenset(["dia", "ia", "beliau", "dirinya"])
 # Adverbs between a subject and its verb ("Montella pun kini mengaku"); a modal means it is no speech act.
 FILLERS = frozenset(
     [

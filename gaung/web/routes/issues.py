@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gaung.errors import GaungError
+from gaung.kinerja.board import list_assignments
 from gaung.store.db import transaction
 from gaung.store.reports import (
     anchor_time,
@@ -22,6 +23,7 @@ from gaung.store.reports import (
 from gaung.web import auth
 from gaung.web.api.common import workspace
 from gaung.web.auth import User, require, verify_csrf
+from gaung.web.routes.assignments import KIND_LABELS, STATUS_LABELS
 from gaung.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +67,10 @@ def _issue(request: Request, issue_id: int, user: User, error: str = "", status:
             "speakers": top_speakers(conn, until, days=ISSUE_DAYS, issue_id=issue_id),
             "articles": key_articles(conn, issue_id),
             "merge_choices": list_issues(conn, limit=200)[0] if user.can("analyst") else [],
+            # the office's answers to this issue (klarifikasi, hak jawab, ...): what was done, and when
+            "assignments": list_assignments(conn, issue_id=issue_id, limit=50)[0],
+            "STATUS_LABELS": STATUS_LABELS,
+            "KIND_LABELS": KIND_LABELS,
             "error": error,
         }
     return render(request, "issue.html", context, status)
