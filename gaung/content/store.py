@@ -302,6 +302,18 @@ def list_channels(conn: sa.Connection) -> list[dict[str, Any]]:
     return result
 
 
+
+def latest_snapshot_id() -> Any:
+    """A scalar subquery, correlated to `posts`: the id of each post's newest metric snapshot."""
+    return (
+        sa.select(metric_snapshots.c.id)
+        .where(metric_snapshots.c.post_id == posts.c.id)
+        .order_by(metric_snapshots.c.captured_at.desc(), metric_snapshots.c.id.desc())
+        .limit(1)
+        .correlate(posts)
+        .scalar_subquery()
+    )
+
 def list_posts(
     conn: sa.Connection,
     *,
@@ -316,14 +328,7 @@ def list_posts(
     of the latest snapshot appear as top-level keys (None when the post has none), with
     `captured_at` and `snapshots` (how many snapshots the post has).
     """
-    latest_id = (
-        sa.select(metric_snapshots.c.id)
-        .where(metric_snapshots.c.post_id == posts.c.id)
-        .order_by(metric_snapshots.c.captured_at.desc(), metric_snapshots.c.id.desc())
-        .limit(1)
-        .correlate(posts)
-        .scalar_subquery()
-    )
+    latest_id = latest_snapshot_id()
     count = (
         sa.select(sa.func.count())
         .select_from(metric_snapshots)

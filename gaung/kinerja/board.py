@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from gaung.content.store import latest_snapshot_id
 from gaung.kinerja.assignments import (
     DONE_STATUSES,
     KINDS,
@@ -69,14 +70,7 @@ def _outputs(conn: Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]
     found: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if not ids:
         return found
-    latest = (
-        sa.select(metric_snapshots.c.id)
-        .where(metric_snapshots.c.post_id == posts.c.id)
-        .order_by(metric_snapshots.c.captured_at.desc(), metric_snapshots.c.id.desc())
-        .limit(1)
-        .correlate(posts)
-        .scalar_subquery()
-    )
+    latest = latest_snapshot_id()
     rows = conn.execute(
         sa.select(
             assignment_outputs,

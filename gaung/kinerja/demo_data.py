@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from gaung.kinerja import assignments as work
+from gaung.kinerja.rating import BERAKHLAK
 from gaung.kinerja.staff import add_staff, find_staff, mark_left
 from gaung.store.db import transaction
 from gaung.store.schema import (
@@ -222,15 +223,6 @@ TARGETS: dict[str, dict[str, float | None]] = {
     },
     LEAVER: {"posts_published": 4, "total_reach": 5_000, "negative_answered_within": 80},
 }
-VALUES = (
-    "berorientasi_pelayanan",
-    "akuntabel",
-    "kompeten",
-    "harmonis",
-    "loyal",
-    "adaptif",
-    "kolaboratif",
-)
 # (person, period, rating perilaku, notes on some BerAKHLAK values, umpan balik). Yoga's June review and
 # most quarter reviews are not written yet: a scorecard must show that, not invent a rating.
 REVIEWS: tuple[tuple[str, str, str, dict[str, str], str], ...] = (
@@ -603,7 +595,7 @@ def _skp(conn: Connection, ids: dict[str, int]) -> tuple[int, int]:
                 staff_id=ids[name],
                 period=period,
                 rating_perilaku=rating,
-                perilaku_notes={key: notes[key] for key in VALUES if key in notes},
+                perilaku_notes={key: notes[key] for key in BERAKHLAK if key in notes},
                 feedback=feedback,
                 reviewer_staff_id=ids[HEAD],
                 reviewed_by="rina",

@@ -6,12 +6,12 @@ Kept here (not in one route module) so a page and its API twin cannot drift apar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import HTTPException, Request
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import Connection
 
 from gaung.errors import GaungError
@@ -31,6 +31,16 @@ def _as_utc(value: datetime) -> datetime:
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def _iso_day(value: Any) -> Any:
+    """Only `YYYY-MM-DD` names a day: pydantic's lax mode would read "2.1e-21" as a Unix timestamp."""
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == "-" and value[7] == "-"):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 def workspace(request: Request) -> Workspace:

@@ -21,7 +21,7 @@ from gaung.content.model import METRICS as COUNT_FIELDS
 from gaung.content.model import PLATFORMS, POST_FORMATS
 from gaung.store.reports import list_issues
 from gaung.store.schema import posts as posts_table
-from gaung.web.api.common import UtcDateTime, workspace
+from gaung.web.api.common import IsoDate, UtcDateTime, workspace
 from gaung.web.auth import User, require
 
 router = APIRouter(prefix="/api/content", tags=["content"])
@@ -415,12 +415,12 @@ def api_channels(request: Request, user: User = Depends(require("viewer"))) -> A
 
 
 def post_filters(
-    channel_id: int | None = Query(None, ge=1),
+    channel_id: int | None = Query(None, ge=1, le=2**63 - 1),  # beyond 64 bits names no channel
     platform: Literal[PLATFORMS] | None = Query(None),  # type: ignore[valid-type]
     format: Literal[POST_FORMATS] | None = Query(None),  # type: ignore[valid-type]
     q: str | None = Query(None, max_length=200),
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     scope: Scope = "own",
     sort: Literal[SORT_KEYS] = "published_at",  # type: ignore[valid-type]
     order: Literal["asc", "desc"] = "desc",
@@ -482,8 +482,8 @@ def api_what_works(
     metric: Literal[tuple(whatworks.OUTCOMES)] = "engagement_rate_views",  # type: ignore[valid-type]
     channel_id: int | None = Query(None, ge=1),
     platform: Literal[PLATFORMS] | None = Query(None),  # type: ignore[valid-type]
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     scope: Scope = "own",
     month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
     user: User = Depends(require("viewer")),
