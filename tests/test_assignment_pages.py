@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from test_assignments import FIRST_MENTION, IG_EXPORT, IG_POST, add_issue
 from webhelpers import HOSTILE, PASSWORD, csrf, login
@@ -20,13 +21,16 @@ from webhelpers import HOSTILE, PASSWORD, csrf, login
 from gaung.config import settings_from_toml
 from gaung.content.importers import import_file
 from gaung.demo import DEMO_DIR
+from gaung.kinerja.board import get_assignment
 from gaung.kinerja.staff import add_staff, mark_left
 from gaung.store.db import transaction
+from gaung.store.schema import assignments, posts
 from gaung.store.users import add_user, create_token, list_audit
 from gaung.web.app import create_app
 from gaung.workspace import Workspace
 
 ROLES = ("viewer", "staff", "analyst", "admin")
+EXTRA_STAFF = ("uji-yoga", "uji-dimas")  # staff logins on no assignment of Sari's (Rina supervises all)
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +46,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
             add_user(conn, f"uji-{role}", PASSWORD, role)
         _, token = create_token(conn, "uji-staff", "uji api")
         _, viewer_token = create_token(conn, "uji-viewer", "uji api")
+        for extra in EXTRA_STAFF:
+            add_user(conn, extra, PASSWORD, "staff")
         head = add_staff(conn, "Rina Kusuma", user_name="uji-analyst", position="Kepala Seksi")
         writer = add_staff(conn, "Sari Wulandari", user_name="uji-staff", supervisor=head)
+        yoga = add_staff(conn, "Yoga Firmansyah", user_name="uji-yoga", supervisor=head)
+        dimas = add_staff(conn, "Dimas Prasetyo", user_name="uji-dimas", supervisor=head)
         leaver = add_staff(conn, "Bayu Pratama", supervisor=head)
         mark_left(conn, leaver, datetime(2025, 6, 30).date())
         issue_id = add_issue(conn, f"banjir {HOSTILE}", [FIRST_MENTION, FIRST_MENTION + timedelta(hours=2)])
         story_id = add_issue(conn, "festival", [FIRST_MENTION], tone="positive")
     app = create_app(ws)
     clients = {role: login(TestClient(app), f"uji-{role}") for role in ROLES}
+    clients.update({name.removeprefix("uji-"): login(TestClient(app), name) for name in EXTRA_STAFF})
     yield {
         "ws": ws,
         "clients": clients,
@@ -59,6 +68,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
         "issue": issue_id,
         "story_issue": story_id,
         "writer": writer,
+        "yoga": yoga,
+        "dimas": dimas,
         "leaver": leaver,
     }
     for client in clients.values():
@@ -84,7 +95,17 @@ def _create_from_issue(site: dict[str, object], **extra: str) -> int:
     }
     done = staff.post("/assignments", data=form, follow_redirects=False)
     assert done.status_code == 303, done.text[:800]
-    return int(done.headers["location"].rsplit("/", 1)[1])
+    assignment_id = int(done.headers["location"].rsplit("/", 1)[1])
+    _backdate(site, assignment_id)
+    return assignment_id
+
+
+def _backdate(site: dict[str, object], assignment_id: int) -> None:
+    """As if created when the issue broke (June 2025): the sample posts are its outputs, not 30+ days older."""
+    with transaction(site["ws"].engine) as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            sa.update(assignments).where(assignments.c.id == assignment_id).values(created_at=FIRST_MENTION)
+        )
 
 
 def test_create_from_issue_page_and_move_on_board(site: dict[str, object]) -> None:
@@ -103,7 +124,9 @@ def test_create_from_issue_page_and_move_on_board(site: dict[str, object]) -> No
     assert "Penugasan" in page.text  # Indonesian by default (nav and crumbs)
     assert 'data-testid="move-dikerjakan"' not in page.text  # viewers get no move buttons
     answered = viewer.get(f"/issues/{site['issue']}").text  # the issue page lists its answers
-    assert re.search(rf'data-testid="issue-assignments".*?href="/assignments/{assignment_id}"', answered, re.S)
+    assert re.search(
+        rf'data-testid="issue-assignments".*?href="/assignments/{assignment_id}"', answered, re.S
+    )
 
     board = viewer.get("/assignments").text
     assert re.search(rf'data-testid="column-ide".*?data-id="{assignment_id}"', board, re.S)
@@ -258,6 +281,7 @@ def test_json_api(site: dict[str, object]) -> None:
         and item["members"][0]["name"] == "Sari Wulandari"
     )
     path = f"/api/assignments/{item['id']}"
+    _backdate(site, item["id"])
     assert api.post(f"{path}/move", json={"status": "selesai"}).status_code == 409
     assert api.post(f"{path}/move", json={"status": "terbit"}).json()["published_at"] is not None
     assert api.post(f"{path}/comments", json={"body": "Sudah dikirim ke redaksi."}).status_code == 200
@@ -288,3 +312,153 @@ def test_json_api(site: dict[str, object]) -> None:
         headers={"X-CSRF-Token": csrf(session, "/assignments")},
     )
     assert ok.status_code == 201
+
+
+def _card(page: str, assignment_id: int) -> str:
+    found = re.search(rf'<article[^>]*data-id="{assignment_id}".*?</article>', page, re.S)
+    assert found, f"no card for assignment {assignment_id}"
+    return found.group(0)
+
+
+def test_staff_cannot_move_or_take_credit_from_someone_elses_assignment(site: dict[str, object]) -> None:
+    """Yoga is staff but neither creator, member nor supervisor of Sari's assignment: every change is a
+    403 with the reason (pages and API), nothing is stored, and he is shown no buttons he may not use."""
+    yoga, sari = _client(site, "yoga"), _client(site, "staff")
+    assignment_id = _create_from_issue(site)
+    path = f"/assignments/{assignment_id}"
+    token = csrf(yoga, path)
+    for action, data in (
+        ("move", {"status": "dikerjakan"}),
+        ("outputs", {"url": IG_POST}),
+        ("members", {"member": str(site["yoga"]), "role": "writer"}),
+    ):
+        refused = yoga.post(f"{path}/{action}", data={"csrf_token": token, **data})
+        assert refused.status_code == 403, action
+        assert (
+            "uji-yoga may not change assignment" in refused.text and 'data-testid="problem"' in refused.text
+        )
+        api = yoga.post(
+            f"/api{path}/{'move' if action == 'move' else 'outputs'}",
+            json={"status": "terbit"} if action == "move" else {"url": IG_POST},
+            headers={"X-CSRF-Token": token},
+        )
+        assert api.status_code == 403 and "only its creator, its members" in api.json()["error"]
+    board_refused = yoga.post(
+        f"{path}/move", data={"csrf_token": token, "status": "dikerjakan", "next": "/assignments"}
+    )
+    assert board_refused.status_code == 403 and 'id="board"' in board_refused.text
+    assert yoga.post(f"{path}/comments", data={"csrf_token": token, "body": "Saran saya"}).status_code == 200
+    with site["ws"].engine.connect() as conn:  # type: ignore[attr-defined]
+        item = get_assignment(conn, assignment_id)
+    assert item is not None and item["status"] == "ide" and item["outputs"] == []
+    assert [m["name"] for m in item["members"]] == ["Sari Wulandari"]
+    assert [c["author"] for c in item["comments"]] == ["uji-yoga"]  # anyone with staff may comment
+
+    his_view = yoga.get(path).text
+    assert 'data-testid="move-' not in his_view and 'data-testid="link-form"' not in his_view
+    assert 'data-testid="member-form"' not in his_view and 'data-testid="add-comment"' in his_view
+    assert 'data-testid="move-' not in _card(yoga.get("/assignments").text, assignment_id)
+    her_view = sari.get(path).text
+    assert 'data-testid="move-dikerjakan"' in her_view and 'data-testid="link-form"' in her_view
+    assert 'data-testid="member-form"' in her_view
+    assert 'data-testid="move-dikerjakan"' in _card(sari.get("/assignments").text, assignment_id)
+
+
+def test_linking_someone_elses_post_never_removes_their_credit(site: dict[str, object]) -> None:
+    """Sari made the post (posts.credited_staff). Yoga may link it to his own assignment and an admin
+    to anyone's, but Sari keeps a writer's share; a post 30+ days older than the assignment is refused."""
+    yoga, admin = _client(site, "yoga"), _client(site, "admin")
+    sari_post = "https://www.instagram.com/p/SYNTH00106/"  # 22 June 2025, on no other test's assignment
+    with transaction(site["ws"].engine) as conn:  # type: ignore[attr-defined]
+        post_id = conn.execute(sa.select(posts.c.id).where(posts.c.permalink == sari_post)).scalar_one()
+        conn.execute(sa.update(posts).where(posts.c.id == post_id).values(credited_staff="Sari Wulandari"))
+    token = csrf(yoga, "/assignments")
+    headers = {"X-CSRF-Token": token}
+    own = yoga.post(
+        "/api/assignments",
+        json={
+            "title": "Video saya",
+            "kind": "konten",
+            "members": [{"staff_id": site["yoga"], "role": "writer"}],
+        },
+        headers=headers,
+    )
+    assert own.status_code == 201  # anyone with staff may create
+    own_id = own.json()["id"]
+    too_old = yoga.post(f"/api/assignments/{own_id}/outputs", json={"url": sari_post}, headers=headers)
+    assert too_old.status_code == 409
+    assert "an assignment cannot have produced an older post" in too_old.json()["error"]
+    _backdate(site, own_id)  # as if he had created it in June 2025
+    linked = yoga.post(f"/api/assignments/{own_id}/outputs", json={"url": sari_post}, headers=headers)
+    assert linked.status_code == 200 and linked.json()["outputs"][0]["post_id"] == post_id
+
+    def shares(staff_id: object) -> tuple[float, list[str]]:
+        card = admin.get(f"/api/scorecards/{staff_id}", params={"period": "2025-06"}).json()
+        found = [
+            e
+            for i in card["indicators"]
+            if i["name"] == "posts_published"
+            for e in i["evidence"]
+            if e["id"] == post_id
+        ]
+        return (found[0]["share"], found[0]["roles"]) if found else (0.0, [])
+
+    assert shares(site["writer"]) == (pytest.approx(0.5), ["credited"])  # two writers share it
+    assert shares(site["yoga"]) == (pytest.approx(0.5), ["writer"])
+    admin_headers = {"X-CSRF-Token": csrf(admin, "/assignments")}
+    other = admin.post(
+        "/api/assignments",
+        json={
+            "title": "Dokumentasi",
+            "kind": "konten",
+            "members": [{"staff_id": site["dimas"], "role": "writer"}],
+        },
+        headers=admin_headers,
+    ).json()["id"]
+    _backdate(site, other)
+    relinked = admin.post(f"/api/assignments/{other}/outputs", json={"url": sari_post}, headers=admin_headers)
+    assert relinked.status_code == 200
+    share, roles = shares(site["writer"])
+    assert share == pytest.approx(1 / 3) and roles == ["credited"]  # still hers, whoever linked it
+
+
+def test_publishing_needs_the_approver(site: dict[str, object]) -> None:
+    """With Dimas as approver, the writer moves the work along but cannot publish it; Dimas can. The
+    writer's page offers no publish button and says who may."""
+    sari, dimas = _client(site, "staff"), _client(site, "dimas")
+    token = csrf(sari, "/assignments/new")
+    done = sari.post(
+        "/assignments",
+        data={
+            "csrf_token": token,
+            "kind": "konten",
+            "title": "Video festival",
+            "member": [str(site["writer"]), str(site["dimas"])],
+            "role": ["writer", "approver"],
+        },
+        follow_redirects=False,
+    )
+    assignment_id = int(done.headers["location"].rsplit("/", 1)[1])
+    path = f"/assignments/{assignment_id}"
+    for status in ("dikerjakan", "ditinjau"):
+        assert (
+            sari.post(
+                f"{path}/move", data={"csrf_token": token, "status": status}, follow_redirects=False
+            ).status_code
+            == 303
+        )
+    page = sari.get(path).text
+    assert 'data-testid="move-dikerjakan"' in page and 'data-testid="move-terbit"' not in page
+    assert 'data-testid="publish-hint"' in page
+    refused = sari.post(f"{path}/move", data={"csrf_token": token, "status": "terbit"})
+    assert refused.status_code == 403 and "needs its approver" in refused.text
+    api = sari.post(f"/api{path}/move", json={"status": "terbit"}, headers={"X-CSRF-Token": token})
+    assert api.status_code == 403 and "needs its approver" in api.json()["error"]
+    assert 'data-testid="move-terbit"' in dimas.get(path).text
+    ok = dimas.post(
+        f"{path}/move", data={"csrf_token": csrf(dimas, path), "status": "terbit"}, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    with site["ws"].engine.connect() as conn:  # type: ignore[attr-defined]
+        item = get_assignment(conn, assignment_id)
+    assert item is not None and item["status"] == "terbit" and item["events"][-1]["actor"] == "uji-dimas"

@@ -224,7 +224,9 @@ def test_permalink_normalisation() -> None:
 def test_outputs_match_posts_now_and_after_a_late_import(ws: Workspace, team: dict[str, int]) -> None:
     with transaction(ws.engine) as conn:
         issue_id = add_issue(conn, "pintu-air", [FIRST_MENTION])
-        early = work.create_from_issue(conn, issue_id, "siaran_pers", members=[(team["writer"], "writer")])
+        early = work.create_from_issue(
+            conn, issue_id, "siaran_pers", members=[(team["writer"], "writer")], at=FIRST_MENTION
+        )
         # linked from a phone before the export that holds the post was imported
         pending = work.add_output(conn, early, "https://m.instagram.com/p/SYNTH00107?igsh=xyz")
         work.add_output(
@@ -251,9 +253,29 @@ def test_outputs_match_posts_now_and_after_a_late_import(ws: Workspace, team: di
     assert work.time_to_respond(item) == datetime(2025, 6, 22, 13, 28) - FIRST_MENTION
 
     with transaction(ws.engine) as conn:  # linked after the import: matched at once
-        later = work.create_assignment(conn, "Konten ulang", "konten")
+        later = work.create_assignment(conn, "Konten ulang", "konten", at=FIRST_MENTION + timedelta(days=30))
         linked = work.add_output(conn, later, IG_POST)
     assert linked["post_id"] == post_output["post_id"]
+
+
+def test_a_post_much_older_than_the_assignment_is_not_its_output(ws: Workspace) -> None:
+    """An assignment cannot have produced a post published over 30 days before it was created: linking
+    one is refused (now or when the export arrives later), so nobody moves old credit onto new work."""
+    created = datetime(2025, 6, 22, 13, 28) + timedelta(days=31)  # IG_POST is 31 days older
+    with transaction(ws.engine) as conn:
+        pending = work.create_assignment(conn, "Linked before the import", "konten", at=created)
+        work.add_output(conn, pending, IG_POST)  # not imported yet: kept, unmatched
+    import_file(ws.engine, IG_EXPORT)
+    with ws.engine.connect() as conn:
+        item = get_assignment(conn, pending)
+    assert item is not None and item["outputs"][0]["post_id"] is None  # the import did not match it
+    with transaction(ws.engine) as conn:
+        late = work.create_assignment(conn, "Konten lama diklaim", "konten", at=created)
+        with pytest.raises(KinerjaError, match=r"published on 2025-06-22, more than 30 days before"):
+            work.add_output(conn, late, IG_POST)
+        work.add_output(conn, late, "https://jakarta.go.id/laporan/1", kind="document")  # not a post: fine
+        recent = work.create_assignment(conn, "Konten baru", "konten", at=created - timedelta(days=2))
+        assert work.add_output(conn, recent, IG_POST)["post_id"] is not None  # 29 days: allowed
 
 
 def test_assignment_outlives_a_merged_or_deleted_issue(ws: Workspace) -> None:
@@ -391,3 +413,70 @@ def test_cli_add_move_link_and_list(ws: Workspace, monkeypatch: pytest.MonkeyPat
             .all()
         )
     assert events == ["rina", "sari"]
+
+
+def test_who_may_change_and_who_may_publish(ws: Workspace) -> None:
+    """One rule (gaung.kinerja.access) for pages and API: creator, members, their supervisors (direct or
+    further up), analysts and admins change an assignment; terbit/selesai need its approver, a
+    supervisor of a member, an analyst or an admin — or, with no approver named, a member."""
+    from gaung.kinerja.access import can_edit, check_edit, check_move, may_move
+    from gaung.kinerja.errors import ForbiddenError
+    from gaung.store.users import User, add_user
+
+    people: dict[str, User] = {}
+    with transaction(ws.engine) as conn:
+        for name, role in (
+            ("kabid", "staff"),
+            ("kasi", "staff"),
+            ("sari", "staff"),
+            ("dimas", "staff"),
+            ("yoga", "staff"),
+            ("pembuat", "staff"),
+            ("analis", "analyst"),
+            ("admin", "admin"),
+            ("pembaca", "viewer"),
+        ):
+            people[name] = User(add_user(conn, name, "kata-sandi-uji-123", role), name, role)
+        add_staff(conn, "Kabid", user_name="kabid")
+        add_staff(conn, "Kasi", user_name="kasi", supervisor="Kabid")
+        add_staff(conn, "Sari", user_name="sari", supervisor="Kasi")
+        add_staff(conn, "Dimas", user_name="dimas", supervisor="Kasi")
+        add_staff(conn, "Yoga", user_name="yoga")  # another team
+        add_staff(conn, "Pembuat", user_name="pembuat")
+        approved = work.create_assignment(
+            conn,
+            "Dengan penyetuju",
+            "konten",
+            members=[("Sari", "writer"), ("Dimas", "approver")],
+            created_by="pembuat",
+        )
+        open_one = work.create_assignment(conn, "Tanpa penyetuju", "konten", members=[("Sari", "writer")])
+    expected_edit = {
+        "kabid": True,  # supervisor of a member, two levels up
+        "kasi": True,
+        "sari": True,
+        "dimas": True,
+        "yoga": False,
+        "pembuat": True,  # the creator
+        "analis": True,
+        "admin": True,
+        "pembaca": False,
+    }
+    expected_publish = {**expected_edit, "sari": False, "pembuat": False}  # not the approver
+    with ws.engine.connect() as conn:
+        for name, user in people.items():
+            assert can_edit(conn, user, approved) is expected_edit[name], name
+            assert may_move(conn, user, approved, "dikerjakan") is expected_edit[name], name
+            for status in ("terbit", "selesai"):
+                assert may_move(conn, user, approved, status) is expected_publish[name], (name, status)
+        # no approver on it: its member may publish; someone else's creator rights do not reach it
+        assert may_move(conn, people["sari"], open_one, "terbit")
+        assert not can_edit(conn, people["pembuat"], open_one)
+        assert not may_move(conn, people["dimas"], open_one, "terbit")  # not a member, not a supervisor
+        assert can_edit(conn, None, approved) is False
+        with pytest.raises(ForbiddenError, match="yoga may not change assignment"):
+            check_edit(conn, people["yoga"], approved)
+        with pytest.raises(ForbiddenError, match="needs its approver"):
+            check_move(conn, people["sari"], approved, "terbit")
+        with pytest.raises(KinerjaError, match="no assignment with id 999999"):
+            check_edit(conn, people["admin"], 999_999)

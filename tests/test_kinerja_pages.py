@@ -276,3 +276,78 @@ def test_ui_strings_match_the_library() -> None:
     assert {key: d.formula for key, d in INDICATORS.items()} == FORMULAS
     assert set(RATING_REASONS) == set(rating.REASONS)
     assert {d.rhk for d in INDICATORS.values()} <= set(RHK_LABELS)
+
+
+# -- fixes: the targets form keeps targets, the month shown, the most-improved wording ----------------
+
+
+def test_editing_only_the_rencana_hasil_kerja_keeps_the_target(
+    users: dict[str, TestClient], site: tuple[Workspace, Office]
+) -> None:
+    """An empty target box keeps the target in force (own, else the office default); removing a target
+    or going back to the default is an explicit choice."""
+    _, office = site
+    kabid, sari_id = users["kabid"], office.staff["Sari"]
+    path = f"/kinerja/{sari_id}/{JUNE}"
+    page = kabid.get(path).text
+    assert 'data-testid="choice-total_reach"' in page and "kembalikan ke target bawaan kantor" in page
+    token = _csrf(kabid, path)
+
+    def targets() -> dict[str, tuple[float | None, str]]:
+        card = kabid.get(f"/api/scorecards/{sari_id}?period={JUNE}").json()
+        return {i["name"]: (i["target"], i["target_source"]) for i in card["indicators"]}
+
+    def save(**fields: str) -> None:
+        done = kabid.post(f"{path}/targets", data={"csrf_token": token, **fields}, follow_redirects=False)
+        assert done.status_code == 303, done.text[:500]
+
+    save(target_posts_published="5")
+    # only the wording typed: the office default (20.000) and the target of 5 stay in force
+    save(rhk_total_reach="Jangkauan konten layanan publik", rhk_posts_published="Konten layanan")
+    assert targets()["total_reach"] == (20000, "set") and targets()["posts_published"] == (5, "set")
+    card = kabid.get(f"/api/scorecards/{sari_id}?period={JUNE}").json()
+    assert {i["name"]: i["rhk"] for i in card["indicators"]}[
+        "total_reach"
+    ] == "Jangkauan konten layanan publik"
+    save(choice_median_engagement_rate="none", target_median_engagement_rate="4")  # the choice wins
+    assert targets()["median_engagement_rate"] == (None, "none")
+    save(choice_posts_published="default")
+    assert targets()["posts_published"] == (8, "default")
+    refused = kabid.post(f"{path}/targets", data={"csrf_token": token, "choice_total_reach": "semua"})
+    assert refused.status_code == 400 and targets()["total_reach"] == (20000, "set")
+
+
+def test_the_default_month_is_the_one_being_judged_and_most_improved_says_how(
+    users: dict[str, TestClient], site: tuple[Workspace, Office]
+) -> None:
+    """The newest post is of July, but June is the month with targets: pages, dashboard and API default
+    to June. "Most improved" says it compares capped capaian over the indicators of both months."""
+    from gaung.kinerja.reviews import set_target
+    from gaung.store.users import User, get_user_row
+
+    ws, office = site
+    with ws.engine.connect() as conn:
+        row = get_user_row(conn, "kabid")
+    kabid = User(id=int(row["id"]), name="kabid", role=row["role"])
+    with transaction(ws.engine) as conn:
+        set_target(conn, office.staff["Budi"], JUNE, "total_reach", 3000, user=kabid)
+    admin = users["admin"]
+    assert {card["period"] for card in admin.get("/api/scorecards").json()} == {JUNE}
+    dashboard = users["pembaca"].get("/").text
+    assert re.search(r'data-testid="hall-of-fame">\s*<h2>[^<]*· 2025-06</h2>', dashboard)
+    assert re.search(
+        r'data-testid="hall-of-fame">\s*<h2>[^<]*· 2025-06</h2>', users["budi"].get("/kinerja").text
+    )
+    with transaction(ws.engine) as conn:  # July targets Budi meets exactly: a real improvement on June
+        for indicator, target in (
+            ("posts_published", 1),
+            ("total_reach", 700),
+            ("median_engagement_rate", 1),
+        ):
+            set_target(conn, office.staff["Budi"], "2025-07", indicator, target, user=kabid)
+    july = users["budi"].get("/kinerja?period=2025-07").text
+    improved = july[july.index('data-testid="award-most_improved"') :][:600]
+    assert (
+        "Budi" in improved
+        and "indikator yang terukur di kedua bulan, masing-masing dibatasi 150%" in improved
+    )

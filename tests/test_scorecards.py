@@ -15,12 +15,14 @@ from gaung.config import KinerjaSettings, settings_from_dict
 from gaung.errors import ConfigError
 from gaung.kinerja.errors import KinerjaError
 from gaung.kinerja.periods import parse_period
-from gaung.kinerja.rating import PREDIKAT, RATINGS, normalize_rating, predikat, rate_hasil_kerja
-from gaung.kinerja.recognition import hall_of_fame
+from gaung.kinerja.rating import PREDIKAT, RATINGS, Reason, normalize_rating, predikat, rate_hasil_kerja
+from gaung.kinerja.recognition import _most_improved, compare_capaian, hall_of_fame, latest_month
 from gaung.kinerja.reviews import NotAllowed, parse_target, set_review, set_target
 from gaung.kinerja.scorecards import (
     INDICATORS,
+    IndicatorResult,
     NoScorecard,
+    Scorecard,
     credit_shares,
     history,
     scorecard,
@@ -378,3 +380,136 @@ def test_example_config_documents_the_defaults() -> None:
 
     example = Path(__file__).parent.parent / "gaung" / "data" / "gaung.example.toml"
     assert settings_from_toml(example).kinerja == KinerjaSettings()
+
+
+# -- fixes: credit kept by the post's maker, like-for-like "most improved", the month to show, reviews --
+
+
+def test_linking_a_credited_post_never_takes_its_makers_credit(engine: Engine, office: Office) -> None:
+    """P2 is Budi's (posts.credited_staff). Linked to Sari's assignment he is no member of, he keeps a
+    writer's share; on one he is a member of, he gets his member share once, not twice."""
+    from gaung.kinerja.assignments import add_output, create_assignment
+
+    p2, budi, sari, kabid = (
+        office.posts["P2"],
+        office.staff["Budi"],
+        office.staff["Sari"],
+        office.staff["Kabid"],
+    )
+    with transaction(engine) as conn:
+        theirs = create_assignment(
+            conn, "Diklaim", "konten", members=[("Sari", "writer")], at=datetime(2025, 6, 9, 0, 0)
+        )
+        add_output(conn, theirs, "https://www.instagram.com/p/P2/")
+
+    def share(staff_id: int) -> tuple[float, list[str]]:
+        found = [e for e in _card(engine, staff_id).indicator("posts_published").evidence if e.id == p2]
+        return (found[0].share, found[0].roles) if found else (0.0, [])
+
+    assert share(budi) == (pytest.approx(0.5), ["credited"])  # two writers: half each
+    assert share(sari) == (pytest.approx(0.5), ["writer"])
+    with transaction(engine) as conn:
+        joint = create_assignment(
+            conn,
+            "Bersama",
+            "konten",
+            members=[("Budi", "designer"), ("Kabid", "approver")],
+            at=datetime(2025, 6, 9, 0, 0),
+        )
+        add_output(conn, joint, "https://www.instagram.com/p/P2/")
+    # members of both: Sari writer 0.4, Budi designer 0.2, Kabid approver 0.1 — Budi not added as writer
+    assert share(budi) == (pytest.approx(0.2 / 0.7), ["designer"])
+    assert share(sari)[0] == pytest.approx(0.4 / 0.7) and share(kabid)[0] == pytest.approx(0.1 / 0.7)
+
+
+def _synthetic(staff_id: int, person: str, period: str, capaian: dict[str, float]) -> Scorecard:
+    """A scorecard whose indicators have exactly these capaian (target 100, realisation = capaian)."""
+    indicators = [
+        IndicatorResult(
+            key,
+            d.label,
+            d.rhk,
+            d.unit,
+            d.formula,
+            100.0 if key in capaian else None,
+            "set",
+            capaian.get(key),
+            [],
+            "",
+        )
+        for key, d in INDICATORS.items()
+    ]
+    return Scorecard(
+        staff_id,
+        person,
+        None,
+        None,
+        None,
+        None,
+        None,
+        parse_period(period),
+        indicators,
+        None,
+        Reason("no_data", {}),
+    )
+
+
+def test_most_improved_compares_like_with_like_and_caps_capaian() -> None:
+    a, b, c = "posts_published", "total_reach", "median_engagement_rate"
+    then = _synthetic(1, "Ani", "2025-06", {a: 50, b: 50})
+    # a new indicator with a huge capaian is not an improvement: only a and b are in both months
+    assert compare_capaian(_synthetic(1, "Ani", "2025-07", {a: 60, b: 40, c: 1000}), then) == (50, 50, 2)
+    # one runaway number counts as 150 %
+    runaway = compare_capaian(_synthetic(1, "Ani", "2025-07", {a: 1000, b: 100}), then)
+    assert runaway == (50, 125, 2)
+    # one shared indicator is not a comparison
+    assert compare_capaian(_synthetic(1, "Ani", "2025-07", {a: 90, c: 90}), then) is None
+    cards = [
+        _synthetic(1, "Ani", "2025-07", {a: 1000, b: 50}),  # uncapped +475, capped +50
+        _synthetic(2, "Budi", "2025-07", {a: 120, b: 120}),  # +70 on both
+        _synthetic(3, "Citra", "2025-07", {a: 100, c: 5000}),  # only one indicator in both months
+    ]
+    previous = [
+        _synthetic(1, "Ani", "2025-06", {a: 50, b: 50}),
+        _synthetic(2, "Budi", "2025-06", {a: 50, b: 50}),
+        _synthetic(3, "Citra", "2025-06", {a: 10, b: 10}),
+    ]
+    award = _most_improved(cards, previous)
+    assert award is not None and award.people == [(2, "Budi")]
+    assert award.value == pytest.approx(70) and award.compared == 2
+    assert "2 indicators measured in both months, each capped at 150%" in award.detail
+    assert _most_improved(cards[2:], previous) is None
+
+
+def test_the_month_to_show_is_the_one_being_judged(engine: Engine, office: Office) -> None:
+    """Not the newest post's month (July, with no targets yet), but the newest month with monthly
+    targets or reviews, up to the current month; without any, the newest post's month."""
+    now = datetime(2025, 7, 15)
+    kabid = _user(engine, "kabid")
+    with engine.connect() as conn:
+        assert latest_month(conn, now=now) == parse_period("2025-07")  # P6, 3 July
+    with transaction(engine) as conn:
+        set_target(conn, office.staff["Budi"], "2025-05", "posts_published", 4, user=kabid)
+        set_target(conn, office.staff["Budi"], "2025-Q3", "posts_published", 20, user=kabid)  # not a month
+        set_target(conn, office.staff["Budi"], "2025-08", "posts_published", 9, user=kabid)  # ahead
+    with engine.connect() as conn:
+        assert latest_month(conn, now=now) == parse_period("2025-05")
+    with transaction(engine) as conn:
+        set_review(conn, office.staff["Sari"], JUNE, rating_perilaku="sesuai", reviewer_user=kabid, now=now)
+    with engine.connect() as conn:
+        assert latest_month(conn, now=now) == parse_period(JUNE)
+        assert latest_month(conn, now=datetime(2025, 8, 2)) == parse_period("2025-08")
+
+
+def test_a_review_of_a_period_not_yet_begun_is_refused(engine: Engine, office: Office) -> None:
+    kabid, budi = _user(engine, "kabid"), office.staff["Budi"]
+    now = datetime(2025, 6, 20)
+    for period in ("2025-07", "2025-Q3", "2026", "2099-01"):
+        with transaction(engine) as conn, pytest.raises(KinerjaError, match="has not started yet"):
+            set_review(conn, budi, period, rating_perilaku="sesuai", reviewer_user=kabid, now=now)
+    with transaction(engine) as conn:  # the current month, quarter and year may be reviewed
+        for period in (JUNE, "2025-Q2", "2025"):
+            set_review(conn, budi, period, rating_perilaku="sesuai", reviewer_user=kabid, now=now)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(skp_reviews.c.period).order_by(skp_reviews.c.period)).scalars().all()
+    assert stored == ["2025", JUNE, "2025-Q2"]

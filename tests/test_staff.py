@@ -123,3 +123,51 @@ def test_bad_input(ws: Workspace, office: dict[str, User]) -> None:
         assert team.find_staff(conn, "sari")["position"] == "Pranata Humas"  # by login name too
     with ws.engine.connect() as conn:
         assert len(team.list_staff(conn)) == 5  # the refusals stored nothing
+
+
+def test_renaming_keeps_the_credits_given_by_name(ws: Workspace) -> None:
+    """posts.credited_staff names people: a rename carries their posts over in the same transaction
+    (however the name was spelled), and a name someone else has is refused with nothing changed."""
+    from kinerjahelpers import seed_office
+
+    from gaung.config import KinerjaSettings
+    from gaung.kinerja.scorecards import scorecard
+    from gaung.store.schema import posts
+
+    office = seed_office(ws.engine)
+    before = {}
+    with ws.engine.connect() as conn:
+        for name in ("Budi", "Joko"):
+            card = scorecard(conn, office.staff[name], "2025-06", KinerjaSettings())
+            before[name] = sorted(e.id for e in card.indicator("posts_published").evidence)
+    assert before["Joko"] == [office.posts["P4"]]  # credited as "joko " (loosely spelled)
+    with transaction(ws.engine) as conn:
+        team.update_staff(conn, office.staff["Budi"], name="Budi  Santoso")
+        team.update_staff(conn, office.staff["Joko"], name="Joko Widodo")
+    with ws.engine.connect() as conn:
+        credited = {
+            key: conn.execute(sa.select(posts.c.credited_staff).where(posts.c.id == post_id)).scalar_one()
+            for key, post_id in office.posts.items()
+        }
+        for name in ("Budi", "Joko"):
+            card = scorecard(conn, office.staff[name], "2025-06", KinerjaSettings())
+            assert sorted(e.id for e in card.indicator("posts_published").evidence) == before[name], name
+    assert credited == {
+        "P1": None,
+        "P2": "Budi Santoso",
+        "P3": "Joko Widodo",
+        "P4": "Joko Widodo",
+        "P5": "Budi Santoso",
+        "P6": "Budi Santoso",
+        "P7": "Budi Santoso",
+    }
+    with transaction(ws.engine) as conn, pytest.raises(KinerjaError, match="'Sari' already exists"):
+        team.update_staff(conn, office.staff["Budi"], name="sari")
+    with ws.engine.connect() as conn:
+        assert team.get_staff(conn, office.staff["Budi"])["name"] == "Budi Santoso"  # type: ignore[index]
+        assert (
+            conn.execute(
+                sa.select(sa.func.count()).where(posts.c.credited_staff == "Budi Santoso")
+            ).scalar_one()
+            == 4
+        )

@@ -4,6 +4,7 @@
     assignments.py  Penugasan: work created from an issue, a good story, a programme or by hand;
                     its workflow, comments and outputs, and time to respond
     board.py        reading assignments back: board, filtered list, one with its history
+    access.py       who may change an assignment and who may publish it (pages and API alike)
     permalinks.py   matching outputs to imported posts by normalised permalink
     work_cli.py     `gaung staff …` and `gaung assignments …`
     demo_data.py    the demo organisation's team, assignments, credits, targets and reviews
@@ -13,6 +14,7 @@ Scorecards (SKP) are computed from these tables by the scorecard modules of this
 
 from __future__ import annotations
 
+from gaung.kinerja.access import can_edit, may_move
 from gaung.kinerja.assignments import (
     KINDS,
     OUTPUT_KINDS,
@@ -31,7 +33,7 @@ from gaung.kinerja.assignments import (
     time_to_respond,
 )
 from gaung.kinerja.board import board, get_assignment, list_assignments
-from gaung.kinerja.errors import ConflictError, KinerjaError, NotFoundError
+from gaung.kinerja.errors import ConflictError, ForbiddenError, KinerjaError, NotFoundError
 from gaung.kinerja.permalinks import normalize_permalink, relink_outputs
 from gaung.kinerja.staff import (
     add_staff,
@@ -55,6 +57,7 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "ConflictError",
+    "ForbiddenError",
     "KinerjaError",
     "NotFoundError",
     "add_comment",
@@ -62,6 +65,7 @@ __all__ = [
     "add_output",
     "add_staff",
     "board",
+    "can_edit",
     "can_see",
     "create_assignment",
     "create_from_issue",
@@ -75,6 +79,7 @@ __all__ = [
     "list_assignments",
     "list_staff",
     "mark_left",
+    "may_move",
     "move_assignment",
     "normalize_permalink",
     "relink_outputs",

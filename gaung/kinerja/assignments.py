@@ -53,6 +53,9 @@ OUTPUT_KINDS = ("post", "document", "report", "link")
 MAX_TITLE = 300
 MAX_TEXT = 20_000
 MAX_MERGE_HOPS = 20  # issue merge chains are short; the cap only stops a loop written by hand
+# An assignment cannot have produced a post published long before it existed; linking one would only
+# move its credit. A little slack: work is sometimes recorded after the fact.
+OLDEST_OUTPUT = timedelta(days=30)
 
 
 def utcnow() -> datetime:
@@ -455,9 +458,10 @@ def add_output(
 
     A post is matched to the imported posts by its normalised permalink; one not imported yet is kept
     with `post_id` None and matched by `relink_outputs` after the next content import. The same link
-    twice on one assignment is refused.
+    twice on one assignment is refused, and so is a post published more than `OLDEST_OUTPUT` (30 days)
+    before the assignment was created (`post_too_old`).
     """
-    _require(conn, assignment_id)
+    row = _require(conn, assignment_id)
     kind = _choice(kind, OUTPUT_KINDS, "output kind")
     key = normalize_permalink(url)
     duplicate = conn.execute(
@@ -474,6 +478,9 @@ def add_output(
         if hit is not None:
             post_id, post_time = hit
             when = _naive(post_time) or when
+            problem = post_too_old(row, post_time)
+            if problem is not None:
+                raise ConflictError(f"{key}: {problem}")
     values = {
         "assignment_id": assignment_id,
         "kind": kind,
@@ -486,6 +493,19 @@ def add_output(
     }
     values["id"] = int(conn.execute(assignment_outputs.insert().values(**values)).inserted_primary_key[0])  # type: ignore[index]
     return values
+
+
+def post_too_old(assignment: dict[str, Any], post_time: datetime | None) -> str | None:
+    """Why a post published at `post_time` cannot be an output of `assignment`, or None when it can."""
+    created = _naive(assignment.get("created_at"))
+    published = _naive(post_time)
+    if created is None or published is None or published >= created - OLDEST_OUTPUT:
+        return None
+    return (
+        f"the post was published on {published:%Y-%m-%d}, more than {OLDEST_OUTPUT.days} days before "
+        f"assignment {assignment['id']} was created on {created:%Y-%m-%d}: an assignment cannot have "
+        "produced an older post"
+    )
 
 
 def remove_output(conn: Connection, assignment_id: int, output_id: int) -> None:

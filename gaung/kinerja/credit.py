@@ -4,7 +4,9 @@
 size), so a team table costs the same as one scorecard:
 - posts of the office's own channels published in the period, each with its newest metric snapshot
   and its credit shares (`credit_shares`: through the assignment it came out of, by role weights;
-  otherwise `posts.credited_staff` gets it all);
+  otherwise `posts.credited_staff` gets it all). The person named in `posts.credited_staff` keeps a
+  share when the post is linked to an assignment they are not on: they count as one more writer, so
+  linking someone else's post to one's own assignment can never take their credit away;
 - response assignments (klarifikasi, hak jawab, siaran pers from an issue) whose issue was first
   mentioned in the period, and assignments due in the period, with their members and the moment the
   work went public (`gaung.kinerja.assignments.response_moment`);
@@ -203,15 +205,17 @@ def _load_posts(
             snapshot=snapshots.get(int(row.id)),
         )
         members = linked.get(post.id)
+        credited = by_name.get(" ".join(row.credited_staff.split()).lower()) if row.credited_staff else None
         if members:
             pairs = [(person, role) for person, roles in members.items() for role in roles]
-            post.shares = credit_shares(pairs, settings.role_weights)
             post.roles = {person: list(roles) for person, roles in members.items()}
-        elif row.credited_staff:
-            person_id = by_name.get(" ".join(row.credited_staff.split()).lower())
-            if person_id is not None:
-                post.shares = {person_id: 1.0}
-                post.roles = {person_id: ["credited"]}
+            if credited is not None and credited not in members:
+                pairs.append((credited, "writer"))  # the post's maker keeps a writer's share
+                post.roles[credited] = ["credited"]
+            post.shares = credit_shares(pairs, settings.role_weights)
+        elif credited is not None:
+            post.shares = {credited: 1.0}
+            post.roles = {credited: ["credited"]}
         # a leaver earns nothing for work published after leaving; the others keep their fair share
         post.shares = {
             person: share

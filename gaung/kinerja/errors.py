@@ -15,3 +15,7 @@ class NotFoundError(KinerjaError):
 
 class ConflictError(KinerjaError):
     """Well-formed, but the current state refuses it: a workflow step, a duplicate, a leaver (API: 409)."""
+
+
+class ForbiddenError(KinerjaError):
+    """The user may not do this to this record: not theirs, not their team's (pages and API: 403)."""

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from gaung.kinerja.errors import KinerjaError
-from gaung.store.schema import assignment_outputs, posts
+from gaung.store.schema import assignment_outputs, assignments, posts
 
 # Query parameters that only say how a link was shared, never which page it is: dropped everywhere.
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "igshid", "igsh", "mibextid", "msclkid", "yclid", "_ga"})
@@ -157,18 +157,27 @@ def relink_outputs(conn: Connection) -> int:
     """Match post outputs still without a post to posts imported since; returns how many matched.
 
     Called after every content import, inside its transaction, so a post linked before it was
-    imported picks up its reach as soon as the export arrives.
+    imported picks up its reach as soon as the export arrives. A post published more than 30 days
+    before its assignment was created is left unmatched, as `add_output` would have refused it.
     """
+    from gaung.kinerja.assignments import post_too_old  # imported late: assignments imports this module
+
     pending = conn.execute(
-        sa.select(assignment_outputs.c.id, assignment_outputs.c.url, assignment_outputs.c.published_at).where(
-            assignment_outputs.c.kind == "post", assignment_outputs.c.post_id.is_(None)
+        sa.select(
+            assignment_outputs.c.id,
+            assignment_outputs.c.url,
+            assignment_outputs.c.published_at,
+            assignment_outputs.c.assignment_id,
+            assignments.c.created_at,
         )
+        .join(assignments, assignments.c.id == assignment_outputs.c.assignment_id)
+        .where(assignment_outputs.c.kind == "post", assignment_outputs.c.post_id.is_(None))
     ).all()
     if not pending:
         return 0
     index = post_index(conn)
     matched = 0
-    for output_id, url, published_at in pending:
+    for output_id, url, published_at, assignment_id, created_at in pending:
         try:
             hit = index.get(normalize_permalink(url))
         except KinerjaError:
@@ -176,6 +185,8 @@ def relink_outputs(conn: Connection) -> int:
         if hit is None:
             continue
         post_id, post_time = hit
+        if post_too_old({"id": assignment_id, "created_at": created_at}, post_time) is not None:
+            continue
         conn.execute(
             sa.update(assignment_outputs)
             .where(assignment_outputs.c.id == output_id)

@@ -5,14 +5,16 @@ Four awards, all computed from the same scorecards (so the hall of fame never di
 - best engagement: the highest median engagement rate by reach among people with at least
   `[kinerja] recognition_min_posts` credited posts (one lucky post is not a pattern);
 - fastest response: the response assignment published soonest after its issue's first mention;
-- most improved: the largest rise in average capaian over the previous month (both months rated).
+- most improved: the largest rise in average capaian over the previous month, like for like: only the
+  indicators with a capaian in both months count (at least `MIN_SHARED` of them), each capped at
+  `CAPAIAN_CAP` % so one runaway number (a target set far too low) cannot win it alone.
 An award nobody qualifies for is left out rather than handed to a zero.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -22,9 +24,9 @@ from gaung.kinerja.credit import employed_on, load_period_work
 from gaung.kinerja.errors import KinerjaError
 from gaung.kinerja.periods import Period, month_of, parse_period
 from gaung.kinerja.scorecards import Evidence, Scorecard, team_scorecards
-from gaung.store.schema import assignment_outputs, channels, posts
+from gaung.store.schema import assignment_outputs, channels, posts, skp_reviews, skp_targets
 
-__all__ = ["AWARDS", "Award", "HallOfFame", "hall_of_fame", "latest_month"]
+__all__ = ["AWARDS", "Award", "HallOfFame", "compare_capaian", "hall_of_fame", "latest_month"]
 
 # key → English label (translated by the web layer)
 AWARDS = {
@@ -34,6 +36,8 @@ AWARDS = {
     "most_improved": "Most improved",
 }
 TOP_LINKS = 3
+CAPAIAN_CAP = 150.0  # percent: beyond this a capaian says more about the target than the work
+MIN_SHARED = 2  # indicators with a capaian in both months, for a fair comparison
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Award:
     unit: str  # "" reach, "%" rates and capaian points, "h" hours
     detail: str  # English, e.g. "from 3 posts"
     work: list[Evidence] = field(default_factory=list)
+    compared: int = 0  # most improved: how many indicators were compared
 
 
 @dataclass
@@ -132,16 +137,31 @@ def _fastest_response(conn: Connection, period: Period, settings: KinerjaSetting
     )
 
 
+def compare_capaian(now: Scorecard, then: Scorecard) -> tuple[float, float, int] | None:
+    """(then, now, n): the mean capaian of both months over the n indicators with a capaian in both,
+    each capped at CAPAIAN_CAP; None when fewer than MIN_SHARED indicators can be compared."""
+    before = {i.key: i.capaian for i in then.indicators if i.capaian is not None}
+    pairs = [
+        (min(before[i.key], CAPAIAN_CAP), min(i.capaian, CAPAIAN_CAP))
+        for i in now.indicators
+        if i.capaian is not None and i.key in before
+    ]
+    if len(pairs) < MIN_SHARED:
+        return None
+    return sum(p[0] for p in pairs) / len(pairs), sum(p[1] for p in pairs) / len(pairs), len(pairs)
+
+
 def _most_improved(cards: list[Scorecard], previous: list[Scorecard]) -> Award | None:
-    before = {c.staff_id: c.average_capaian for c in previous}
+    before = {c.staff_id: c for c in previous}
     ranked = []
     for card in cards:
-        now_avg, then_avg = card.average_capaian, before.get(card.staff_id)
-        if now_avg is not None and then_avg is not None and now_avg > then_avg:
-            ranked.append((now_avg - then_avg, card, then_avg))
+        then = before.get(card.staff_id)
+        compared = compare_capaian(card, then) if then is not None else None
+        if compared is not None and compared[1] > compared[0]:
+            ranked.append((compared[1] - compared[0], card, compared))
     if not ranked:
         return None
-    gain, card, then_avg = min(ranked, key=lambda r: (-r[0], r[1].person))
+    gain, card, (then_avg, now_avg, n) = min(ranked, key=lambda r: (-r[0], r[1].person))
     work = [
         Evidence(
             "scorecard",
@@ -158,8 +178,10 @@ def _most_improved(cards: list[Scorecard], previous: list[Scorecard]) -> Award |
         [(card.staff_id, card.person)],
         gain,
         "%",
-        f"average capaian {then_avg:.0f}% → {card.average_capaian or 0:.0f}%",
+        f"average capaian over {n} indicators measured in both months, each capped at {CAPAIAN_CAP:.0f}%:"
+        f" {then_avg:.0f}% → {now_avg:.0f}%",
         work,
+        compared=n,
     )
 
 
@@ -181,8 +203,26 @@ def hall_of_fame(
     return HallOfFame(period, [a for a in awards if a is not None])
 
 
-def latest_month(conn: Connection) -> Period | None:
-    """The month of the office's newest own post, the natural month for the dashboard; None without posts."""
+def latest_month(conn: Connection, *, now: datetime | None = None) -> Period | None:
+    """The natural month for the dashboard and the Kinerja page; None with no SKP rows and no posts.
+
+    The newest month (up to the current one) for which the office set monthly SKP targets or wrote
+    reviews: the month it is judging, usually the current one. Posts keep arriving after a month is
+    judged, so the month of the newest post would show a month nobody set targets for. Without any
+    monthly targets or reviews, the month of the office's newest own post.
+    """
+    current = month_of(now or datetime.now(UTC))
+    judged: list[Period] = []
+    for table in (skp_targets, skp_reviews):
+        for key in conn.execute(sa.select(table.c.period).distinct()).scalars():
+            try:
+                period = parse_period(key)
+            except KinerjaError:
+                continue  # a hand-written odd key must not break the dashboard
+            if period.kind == "month" and period.start <= current.start:
+                judged.append(period)
+    if judged:
+        return max(judged)
     newest = conn.execute(
         sa.select(sa.func.max(posts.c.published_at))
         .join(channels, channels.c.id == posts.c.channel_id)

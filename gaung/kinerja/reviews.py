@@ -4,7 +4,9 @@ Who may write, decided here for the CLI, the pages and the API alike:
 - a person's supervisors (direct or further up, `gaung.kinerja.staff.team_of`) and admins set targets
   and enter the review;
 - nobody reviews themself, not even an admin: a self-rating is refused;
-- a period in which the person did not work for the office takes neither.
+- a period in which the person did not work for the office takes neither;
+- a review rates work done, so a period that starts after the current month cannot be reviewed yet
+  (targets may be set ahead).
 Every change goes to the audit log with who made it.
 """
 
@@ -19,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from gaung.kinerja.credit import employed_during
-from gaung.kinerja.errors import KinerjaError
-from gaung.kinerja.periods import Period, parse_period
+from gaung.kinerja.errors import ForbiddenError, KinerjaError
+from gaung.kinerja.periods import Period, month_of, parse_period
 from gaung.kinerja.rating import BERAKHLAK, normalize_rating
 from gaung.kinerja.scorecards import INDICATORS
 from gaung.kinerja.staff import find_staff, staff_for_user, team_of
@@ -43,7 +45,7 @@ NO_TARGET_WORDS = ("none", "-", "tidak ada")
 MAX_RHK = 500
 
 
-class NotAllowed(KinerjaError):
+class NotAllowed(ForbiddenError):
     """The user may not set this person's targets or review (not their supervisor, or themself)."""
 
 
@@ -171,10 +173,12 @@ def set_review(
     feedback: str | None = None,
     perilaku_notes: dict[str, str] | None = None,
     reviewer_user: User,
+    now: datetime | None = None,
 ) -> None:
     """Enter the supervisor's review: rating perilaku (di atas | sesuai | di bawah), umpan balik, notes.
 
-    Refused for oneself and for anyone who is not the reviewer's report (admins may review anyone else).
+    Refused for oneself, for anyone who is not the reviewer's report (admins may review anyone else) and
+    for a period after the current month (`now`, default the clock).
     """
     period = parse_period(period)
     rating = normalize_rating(rating_perilaku) if rating_perilaku not in (None, "") else None
@@ -187,6 +191,12 @@ def set_review(
             raise KinerjaError(f"unknown BerAKHLAK value {key!r}; known: {', '.join(BERAKHLAK)}")
         if str(value or "").strip():
             notes[key] = str(value).strip()[:MAX_RHK]
+    current = month_of(now or datetime.now(UTC))
+    if period.start > current.start:
+        raise KinerjaError(
+            f"{period.key} has not started yet (this month is {current.key}): a review rates work done, "
+            "so it is entered during or after the period"
+        )
     person = _check(conn, reviewer_user, staff_id, period, "review")
     me = staff_for_user(conn, reviewer_user.id)
     values = {

@@ -6,7 +6,8 @@ How a scorecard is made, in order:
 2. Credit: a post published in the period is credited through the assignment it came out of
    (`assignment_outputs.post_id`): its members share it by the office's role weights, normalised over
    the roles present and split equally among the people holding a role. A post linked to no assignment
-   credits `posts.credited_staff` fully. Work published after someone's `left_on` earns them nothing.
+   credits `posts.credited_staff` fully; a linked post still gives the person it credits a writer's
+   share when they are not a member. Work published after someone's `left_on` earns them nothing.
 3. Realisation of each indicator (`INDICATORS`), computed from the data with its evidence (bukti dukung):
    the posts or assignments behind the number, each with a link and the person's share.
 4. Target: the `skp_targets` row for the person and period, else the office default from gaung.toml
@@ -51,6 +52,7 @@ __all__ = [
     "NoScorecard",
     "Scorecard",
     "credit_shares",
+    "default_target",
     "employed_during",
     "format_number",
     "history",
@@ -208,7 +210,8 @@ class Scorecard:
 
     @property
     def average_capaian(self) -> float | None:
-        """Mean capaian of the indicators that have one (for history charts and "most improved")."""
+        """Mean capaian of the indicators that have one, uncapped (comparing months: see
+        `gaung.kinerja.recognition.compare_capaian`, which compares like with like)."""
         values = [i.capaian for i in self.indicators if i.capaian is not None]
         return sum(values) / len(values) if values else None
 
@@ -411,11 +414,18 @@ def _target(
             ("set" if value else "none"),
             row.get("rhk") or definition.rhk,
         )
+    default = default_target(key, data.period, settings)
+    if default is None:
+        return None, "none", definition.rhk
+    return default, "default", definition.rhk
+
+
+def default_target(key: str, period: Period, settings: KinerjaSettings) -> float | None:
+    """The office default target of an indicator for a period (counts scale with its months); None: none."""
     default = settings.targets.get(key)
     if not default:
-        return None, "none", definition.rhk
-    scale = data.period.months if definition.per_month else 1
-    return float(default) * scale, "default", definition.rhk
+        return None
+    return float(default) * (period.months if INDICATORS[key].per_month else 1)
 
 
 def _build(data: PeriodWork, staff_id: int, settings: KinerjaSettings, now: datetime) -> Scorecard:

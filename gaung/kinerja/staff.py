@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from gaung.kinerja.errors import ConflictError, KinerjaError, NotFoundError
-from gaung.store.schema import staff, users
+from gaung.store.schema import posts, staff, users
 from gaung.store.users import User, UserError, get_user_row, set_disabled
 
 MAX_NAME = 200
@@ -217,7 +217,11 @@ def mark_left(conn: Connection, staff_id: int, left_on: date, *, disable_login: 
 
 
 def update_staff(conn: Connection, staff_id: int, **fields: Any) -> None:
-    """Change team, position, nip, joined_on or the linked login (`user_name`, "" unlinks)."""
+    """Change name, team, position, nip, joined_on or the linked login (`user_name`, "" unlinks).
+
+    Posts credit people by name (`posts.credited_staff`), so a rename carries those credits over to the
+    new name in the same transaction; a name another staff member already has is refused.
+    """
     person = find_staff(conn, staff_id)
     allowed = {"team", "position", "nip", "joined_on", "user_name", "name"}
     unknown = set(fields) - allowed
@@ -231,10 +235,41 @@ def update_staff(conn: Connection, staff_id: int, **fields: Any) -> None:
         values["joined_on"] = fields["joined_on"]
     if "name" in fields:
         values["name"] = _clean_name(fields["name"])
+        taken = conn.execute(
+            sa.select(staff.c.id, staff.c.name).where(
+                sa.func.lower(staff.c.name) == values["name"].lower(), staff.c.id != person["id"]
+            )
+        ).first()
+        if taken is not None:
+            raise ConflictError(
+                f"cannot rename {person['name']} to {values['name']!r}: staff member {taken.name!r} "
+                f"already exists (id {taken.id})"
+            )
     if "user_name" in fields:
         values["user_id"] = _user_id(conn, fields["user_name"]) if fields["user_name"] else None
     if values:
         conn.execute(sa.update(staff).where(staff.c.id == person["id"]).values(**values))
+    if "name" in values and values["name"] != person["name"]:
+        _move_credits(conn, person["name"], values["name"])
+
+
+def _move_credits(conn: Connection, old: str, new: str) -> int:
+    """Rewrite `posts.credited_staff` from `old` to `new`, matched as credits are (case and spacing
+    ignored, `gaung.kinerja.credit`); returns how many posts changed."""
+    wanted = " ".join(old.split()).lower()
+    spellings = [
+        value
+        for value in conn.execute(
+            sa.select(posts.c.credited_staff).where(posts.c.credited_staff.is_not(None)).distinct()
+        ).scalars()
+        if " ".join(value.split()).lower() == wanted
+    ]
+    if not spellings:
+        return 0
+    done = conn.execute(
+        sa.update(posts).where(posts.c.credited_staff.in_(spellings)).values(credited_staff=new)
+    )
+    return int(done.rowcount or 0)
 
 
 def is_active(person: dict[str, Any], on: date | None = None) -> bool:

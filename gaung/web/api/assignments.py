@@ -1,9 +1,13 @@
 """JSON API: Penugasan — list, read, create, move, comment, link outputs.
 
 Reading needs the viewer role; every change needs staff (or above), a CSRF token for session callers,
-and is written to the audit log. Refusals say why: 404 when something named does not exist (an
-assignment, issue, story or staff member), 409 when the current state refuses a well-formed request (a
-workflow step, a duplicate output, a person who left), 400 for other bad input.
+and is written to the audit log. Any staff member may create an assignment and comment; moving one and
+linking outputs follow `gaung.kinerja.access` (its creator, members, their supervisors, analysts and
+admins; terbit/selesai need the approver, a supervisor of a member, an analyst or an admin). Refusals
+say why: 403 when the caller may not change this assignment, 404 when something named does not exist
+(an assignment, issue, story or staff member), 409 when the current state refuses a well-formed request
+(a workflow step, a duplicate output, a post older than the assignment, a person who left), 400 for
+other bad input.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gaung.errors import GaungError
+from gaung.kinerja import access
 from gaung.kinerja import assignments as work
 from gaung.kinerja.board import get_assignment, list_assignments
-from gaung.kinerja.errors import ConflictError, NotFoundError
+from gaung.kinerja.errors import ConflictError, ForbiddenError, NotFoundError
 from gaung.store.db import transaction
 from gaung.web import auth
 from gaung.web.api.common import UtcDateTime, workspace
@@ -38,6 +43,8 @@ LINK_PATTERN = r"^\s*((https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,4})?(
 MAX_ID = 2**31 - 1
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "bad input"},
+    # no model: a missing role or CSRF token is answered by the app's own 403 ({"detail"})
+    403: {"description": "not allowed: {error} says why this assignment is not yours to change, or {detail}"},
     # no model: an id beyond the database's integers is answered by the app's own 404 ({"detail"})
     404: {"description": "unknown assignment, issue, story or staff member: {error} or {detail}"},
     409: {"model": ErrorOut, "description": "refused by the workflow or the current state"},
@@ -174,7 +181,15 @@ class OutputIn(BaseModel):
 
 
 def _refused(exc: GaungError) -> JSONResponse:
-    status = 404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, ConflictError) else 400
+    status = (
+        403
+        if isinstance(exc, ForbiddenError)
+        else 404
+        if isinstance(exc, NotFoundError)
+        else 409
+        if isinstance(exc, ConflictError)
+        else 400
+    )
     return JSONResponse(ErrorOut(error=str(exc)).model_dump(exclude_none=True), status_code=status)
 
 
@@ -261,6 +276,7 @@ def api_move(
     """Move along ide → dikerjakan → ditinjau → terbit → selesai (back one step; selesai after terbit)."""
     try:
         with transaction(workspace(request).engine) as conn:
+            access.check_move(conn, user, assignment_id, body.status)
             event = work.move_assignment(conn, assignment_id, body.status, actor=user.name, note=body.note)
             auth.audit(
                 conn,
@@ -307,6 +323,7 @@ def api_output(
     """Link an output; a post is matched to the imported posts by permalink (now, or after an import)."""
     try:
         with transaction(workspace(request).engine) as conn:
+            access.check_edit(conn, user, assignment_id)
             output = work.add_output(
                 conn, assignment_id, body.url, kind=body.kind, title=body.title, added_by=user.name
             )

@@ -32,7 +32,12 @@ router = APIRouter(prefix="/api", tags=["kinerja"])
 # the documented pattern is always answered, and one that does not gets the 422 the spec describes
 PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-(0?[1-9]|1[0-2])|-[Qq][1-4])?$"
 PERIOD_QUERY = Query(
-    None, pattern=PERIOD_PATTERN, description="YYYY-MM, YYYY-Qn or YYYY; default: the latest month with posts"
+    None,
+    pattern=PERIOD_PATTERN,
+    description=(
+        "YYYY-MM, YYYY-Qn or YYYY; default: the newest month with monthly targets or reviews, else the"
+        " month of the newest post"
+    ),
 )
 REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"description": "a period that does not exist (2025-13, 2025-Q5)"},
@@ -57,7 +62,8 @@ def period_or_400(text: str | None, conn: Connection) -> Period:
 
 
 def default_period(conn: Connection) -> Period:
-    """The month of the newest own post (what there is to judge), else the current month."""
+    """The month being judged (`latest_month`: newest monthly targets or reviews, else the newest post's
+    month), else the current month."""
     return latest_month(conn) or month_of(datetime.now(UTC))
 
 

@@ -4,13 +4,17 @@
     GET  /assignments/new             the form, prefilled from ?issue= / ?story= / ?program=     staff
     POST /assignments                 create                                                     staff
     GET  /assignments/{id}            history, comments, outputs (reach), time to respond         viewer
-    POST /assignments/{id}/move       move along the workflow (htmx on the board)                staff
+    POST /assignments/{id}/move       move along the workflow (htmx on the board)                staff*
     POST /assignments/{id}/comments   comment                                                    staff
-    POST /assignments/{id}/outputs    link a post / document / report                            staff
-    POST /assignments/{id}/members    put someone on it in a role                                staff
+    POST /assignments/{id}/outputs    link a post / document / report                            staff*
+    POST /assignments/{id}/members    put someone on it in a role                                staff*
 
+*Only who `gaung.kinerja.access` allows: the creator, the members, their supervisors, analysts and
+admins (terbit/selesai: the approver, a supervisor of a member, an analyst or an admin); a refusal is a
+403 with the reason, and the pages show only the buttons the user may use.
 Every POST checks CSRF and writes the audit log; a refused change shows the page again with the reason
-(400), never a 500. The rules live in `gaung.kinerja.assignments`; these routes only parse and render.
+(400, or 403 when not allowed), never a 500. The rules live in `gaung.kinerja`; these routes only parse
+and render.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gaung.errors import GaungError
+from gaung.kinerja import access
 from gaung.kinerja import assignments as work
 from gaung.kinerja.board import board, get_assignment, list_assignments
+from gaung.kinerja.errors import ForbiddenError
 from gaung.kinerja.staff import list_staff
 from gaung.store.db import transaction
 from gaung.store.schema import mentions
@@ -138,6 +144,7 @@ def _board_page(
     try:
         with ws.engine.connect() as conn:
             people = list_staff(conn, include_left=True)
+            actor = access.actor_for(conn, user)
             if view == "board":
                 columns = board(conn, **filters)
                 items = [item for column in columns.values() for item in column]
@@ -148,6 +155,7 @@ def _board_page(
         raise HTTPException(400, str(exc)) from None
     for item in items:
         item["ttr"] = duration_parts(item["time_to_respond"])
+        item["my_moves"] = access.moves_for(actor, item)  # the buttons this user may use
     context = {
         **labels(),
         "view": view,
@@ -282,14 +290,22 @@ def _detail(request: Request, assignment_id: int, error: str = "", status: int =
         if item is None:
             raise HTTPException(404, f"no assignment with id {assignment_id}")
         people = list_staff(conn)
+        actor = access.actor_for(conn, auth.current_user(request))
     context = {
         **labels(),
         "a": item,
+        "can_edit": access.edit_refusal(actor, item) is None,
+        "my_moves": access.moves_for(actor, item),
         "ttr": duration_parts(item["time_to_respond"]),
         "people": people,
         "error": error,
     }
     return render(request, "assignment.html", context, status)
+
+
+def _code(exc: GaungError) -> int:
+    """403 for a change this user may not make, 400 for any other refusal."""
+    return 403 if isinstance(exc, ForbiddenError) else 400
 
 
 def _back(next_url: str, default: str) -> str:
@@ -309,6 +325,7 @@ def move(
     ws = workspace(request)
     try:
         with transaction(ws.engine) as conn:
+            access.check_move(conn, user, assignment_id, status)
             event = work.move_assignment(conn, assignment_id, status, actor=user.name, note=note or None)
             auth.audit(
                 conn,
@@ -318,9 +335,10 @@ def move(
                 {"from": event["from_status"], "to": event["to_status"]},
             )
     except GaungError as exc:
+        code = _code(exc)
         if next_url.startswith("/assignments?") or next_url == "/assignments":
-            return _board_page(request, user, "board", {}, error=str(exc), status=400)
-        return _detail(request, assignment_id, str(exc), 400)
+            return _board_page(request, user, "board", {}, error=str(exc), status=code)
+        return _detail(request, assignment_id, str(exc), code)
     return RedirectResponse(_back(next_url, f"/assignments/{assignment_id}"), status_code=303)
 
 
@@ -355,6 +373,7 @@ def link_output(
     ws = workspace(request)
     try:
         with transaction(ws.engine) as conn:
+            access.check_edit(conn, user, assignment_id)
             output = work.add_output(
                 conn, assignment_id, url, kind=kind, title=title or None, added_by=user.name
             )
@@ -366,7 +385,7 @@ def link_output(
                 {"url": output["url"], "kind": output["kind"], "post_id": output["post_id"]},
             )
     except GaungError as exc:
-        return _detail(request, assignment_id, str(exc), 400)
+        return _detail(request, assignment_id, str(exc), _code(exc))
     return RedirectResponse(f"/assignments/{assignment_id}#outputs", status_code=303)
 
 
@@ -381,6 +400,7 @@ def add_member(
     ws = workspace(request)
     try:
         with transaction(ws.engine) as conn:
+            access.check_edit(conn, user, assignment_id)
             work.add_member(conn, assignment_id, member, role)
             auth.audit(
                 conn,
@@ -390,5 +410,5 @@ def add_member(
                 {"staff_id": member, "role": role},
             )
     except GaungError as exc:
-        return _detail(request, assignment_id, str(exc), 400)
+        return _detail(request, assignment_id, str(exc), _code(exc))
     return RedirectResponse(f"/assignments/{assignment_id}", status_code=303)

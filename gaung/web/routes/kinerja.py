@@ -23,7 +23,7 @@ from gaung.config import KinerjaSettings
 from gaung.kinerja.errors import KinerjaError
 from gaung.kinerja.periods import Period
 from gaung.kinerja.rating import BERAKHLAK, RATINGS
-from gaung.kinerja.recognition import hall_of_fame, latest_month
+from gaung.kinerja.recognition import CAPAIAN_CAP, hall_of_fame, latest_month
 from gaung.kinerja.reviews import (
     NotAllowed,
     can_manage,
@@ -33,7 +33,7 @@ from gaung.kinerja.reviews import (
     set_review,
     set_target,
 )
-from gaung.kinerja.scorecards import INDICATORS, format_number, history
+from gaung.kinerja.scorecards import INDICATORS, default_target, format_number, history
 from gaung.kinerja.staff import can_see, get_staff, list_staff, staff_for_user, visible_staff_ids
 from gaung.store.db import transaction
 from gaung.web.api.common import workspace
@@ -46,6 +46,9 @@ from gaung.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 HISTORY_MONTHS = 6
+# the targets form's per-indicator choice: "" the box (empty keeps the target in force), no target,
+# or back to the office default (the person's own row, and its Rencana Hasil Kerja, is dropped)
+TARGET_CHOICES = ("", "none", "default")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 INDICATOR_LABELS = {
@@ -152,11 +155,12 @@ def labels_context() -> dict[str, Any]:
         "OUTCOMES": OUTCOMES,
         "AWARD_LABELS": AWARD_LABELS,
         "BERAKHLAK_LABELS": BERAKHLAK_LABELS,
+        "CAPAIAN_CAP": CAPAIAN_CAP,
     }
 
 
 def dashboard_fame(conn: Connection, settings: KinerjaSettings) -> dict[str, Any]:
-    """The hall of fame for the dashboard (the month of the newest own post), with what its macro needs;
+    """The hall of fame for the dashboard (`latest_month`: the month being judged), with what its macro needs;
     `fame` is None when the office keeps no staff list or has no posts (then the section is not shown)."""
     month = latest_month(conn)
     if month is None or not list_staff(conn):
@@ -239,7 +243,7 @@ def _detail_context(request: Request, user: User, staff_id: int, period: str) ->
         "period": chosen,
         "manage": manage,
         "targets": targets,
-        "defaults": settings.targets,
+        "defaults": {key: default_target(key, chosen, settings) for key in INDICATORS},
         "response_hours": settings.response_hours,
         "ratings": RATINGS,
         "berakhlak": BERAKHLAK,
@@ -306,6 +310,7 @@ async def targets_form(
     request: Request, staff_id: int, period: str, user: User = Depends(require("staff"))
 ) -> Response:
     chosen = _refuse_unless_manager(request, user, staff_id, period)
+    settings = kinerja_settings(request)
     form = await request.form()
     try:
         # one transaction: a bad value anywhere stores none of the form (nothing half-saved)
@@ -313,13 +318,26 @@ async def targets_form(
             existing = list_targets(conn, staff_id, chosen)
             for key in INDICATORS:
                 raw = str(form.get(f"target_{key}", "")).strip()
-                rhk = str(form.get(f"rhk_{key}", "")).strip() or None
-                if not raw and not rhk:
-                    if key in existing:
+                rhk = " ".join(str(form.get(f"rhk_{key}", "")).split()) or None
+                choice = str(form.get(f"choice_{key}", "")).strip()
+                row = existing.get(key)
+                if choice not in TARGET_CHOICES:
+                    raise KinerjaError(
+                        f"choice for {key}: {choice!r} is not one of {', '.join(TARGET_CHOICES)}"
+                    )
+                if choice == "default":
+                    if row is not None:
                         reset_target(conn, staff_id, chosen, key, user=user)
                     continue
-                value = parse_target(raw, f"target for {key}") if raw else None
-                row = existing.get(key)
+                if choice == "none":
+                    value = None
+                elif raw:
+                    value = parse_target(raw, f"target for {key}")
+                elif row is None and rhk is None:
+                    continue  # nothing typed, nothing stored: the office default goes on applying
+                else:
+                    # an empty box keeps the target in force: the stored one, else the office default
+                    value = row["target"] if row is not None else default_target(key, chosen, settings)
                 if row is None or row["target"] != value or (row["rhk"] or None) != rhk:
                     set_target(conn, staff_id, chosen, key, value, user=user, rhk=rhk)
     except NotAllowed as exc:
