@@ -1,9 +1,10 @@
 """The daily brief: built from real fixture articles, rendered to HTML and an A4 PDF, stored, scheduled.
 
 The archive is the scraped-2025 sample (real Indonesian news, mostly 18 June 2025) plus a few stories
-written for this test so that every section has something to say: a negative issue carried by one outlet
-(→ hak jawab), one carried by two (→ klarifikasi), a good story about a watched name (→ amplify), a social
-post, a hostile headline, and the office's own Facebook export. The PDF is checked with poppler's
+written for this test so that every section has something to say: a negative issue about the office
+carried by one outlet (→ hak jawab), one carried by two (→ klarifikasi), a negative issue elsewhere that is
+not the office's to answer, a good story about a watched name (→ amplify), a social post, a hostile
+headline, and the office's own Facebook export. The PDF is checked with poppler's
 pdftoppm/pdftotext, as a reader would see it.
 """
 
@@ -27,12 +28,15 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from webhelpers import HOSTILE, csrf
 
+from gaung.brief import speakers as speakers_module
 from gaung.brief.charts import outlet_share
 from gaung.brief.data import OutletShare, build_brief_data, day_window
 from gaung.brief.errors import BriefError
+from gaung.brief.render import render_html
 from gaung.brief.schedule import due_day, run_scheduled_brief
 from gaung.brief.service import brief_subject, brief_text, make_brief
 from gaung.brief.settings import brief_settings_from_dict
+from gaung.brief.speakers import QUOTE_TONE_MAX_PER_SPEAKER, plausible_name
 from gaung.brief.store import get_brief, list_briefs
 from gaung.cli import app
 from gaung.config import settings_from_dict, settings_from_toml
@@ -49,6 +53,7 @@ from gaung.store.schema import (
     delivery_items,
     issues,
     mention_entities,
+    mention_quotes,
     mentions,
 )
 from gaung.workspace import Workspace
@@ -94,6 +99,7 @@ SECTION_IDS = [
     "rekomendasi",
 ]
 HOSTILE_SITE = "Evil<script>alert(2)</script>.example"
+DEMO_BASE_URL = "http://127.0.0.1:8000"  # [brief] base_url of the demo's gaung.toml
 
 
 def unavailable(reason: str) -> None:
@@ -128,7 +134,7 @@ EXTRA_STORIES = [
         "https://kritik.example/banjir-rob-1",
         "kritik.example",
         "Banjir rob rendam Muara Angke, warga kecam Pemprov lamban",
-        "Banjir rob kembali merendam permukiman nelayan di Muara Angke sejak subuh. Warga menilai Pemprov "
+        "Banjir rob kembali merendam permukiman nelayan di Muara Angke sejak subuh. Warga menilai Pemprov DKI "
         "lamban memperbaiki tanggul yang jebol sejak bulan lalu. Ketua RW setempat mengatakan pompa air tidak "
         "berfungsi dan petugas belum datang.",
         "2025-06-18 08:00",
@@ -164,6 +170,23 @@ EXTRA_STORIES = [
         "Antrean penerima KJP mengular di kantor cabang bank sejak pagi. Petugas mengakui sistem sempat "
         "gangguan sehingga transaksi tertunda hingga siang.",
         "2025-06-18 14:30",
+    ),
+    # a land case far from the office: negative, but no watchlist name (only a place would not count either)
+    story(
+        "https://daerah.example/mafia-tanah-1",
+        "daerah.example",
+        "Mafia tanah rampas sawah warga Bantul",
+        "Seorang petani lansia di Bantul kehilangan sertifikat sawahnya setelah ditipu sindikat mafia tanah. "
+        "Keluarganya kecewa karena laporan ke polisi tidak kunjung ditindaklanjuti.",
+        "2025-06-18 12:00",
+    ),
+    story(
+        "https://lain.example/mafia-tanah-2",
+        "lain.example",
+        "Korban mafia tanah Bantul digugat balik para tersangka",
+        "Petani korban sindikat tanah di Bantul justru digugat balik oleh para tersangka di pengadilan negeri. "
+        "Kuasa hukumnya menyebut gugatan itu tidak masuk akal dan menyakiti korban.",
+        "2025-06-18 12:40",
     ),
     story(
         "https://baik.example/taman-cakung",
@@ -223,6 +246,7 @@ def load_archive(ws: Workspace, root: Path) -> dict[str, int]:
         for key, label, fragment in (
             ("uji-brief-rob", "Banjir rob Muara Angke", "kritik.example/banjir-rob"),
             ("uji-brief-kjp", "Pencairan KJP terlambat", "kjp-"),
+            ("uji-brief-bantul", "Mafia tanah Bantul", "/mafia-tanah-"),
         ):
             issue_id = int(
                 conn.execute(
@@ -315,7 +339,7 @@ def test_a_day_of_real_articles_fills_every_section(
     assert data.stories == stories_on(ws, DAY) > 30
     assert data.articles >= data.stories and data.outlets_count >= 8
     assert sum(data.tones[t] for t in ("positive", "neutral", "negative", "unknown")) == data.stories
-    assert data.tones["negative"] >= 5  # the five negative stories of the scenario
+    assert data.tones["negative"] >= 7  # the seven negative stories of the scenario
     # konklusi compares with the days before; the tone series is the last 14 days, ending on DAY
     assert [v.day for v in data.tone_series][-1] == "2025-06-18" and len(data.tone_series) == 14
     assert data.previous_day == data.tone_series[-2].total
@@ -324,18 +348,39 @@ def test_a_day_of_real_articles_fills_every_section(
     assert [i.stories for i in data.issues] == sorted((i.stories for i in data.issues), reverse=True)
     rob = next(i for i in data.issues if i.id == ids["uji-brief-rob"])
     assert rob.stories == 3 and rob.tones["negative"] == 3 and rob.trend_word == "new"
-    assert rob.summary and all(s.strip() for s in rob.summary) and rob.link == f"/issues/{rob.id}"
+    assert rob.summary and all(s.strip() for s in rob.summary)
+    assert rob.link == f"{DEMO_BASE_URL}/issues/{rob.id}"  # the demo configures where it is served
     assert any("Muara Angke" in sentence or "tanggul" in sentence.lower() for sentence in rob.summary)
+    # the watchlist marks the issues that concern the office ("Pemprov DKI" is an alias)
+    assert rob.related == ["Pemerintah Provinsi DKI Jakarta"]
+    assert data.watchlist_active and data.watch_issues == []  # a top issue touches it: no extra list
     # eksposur: shares of the day's articles, largest first
     assert data.outlets[0].articles == max(o.articles for o in data.outlets)
     assert sum(o.share for o in data.outlets) <= 100.0 + 1e-9
     assert any(o.site == "kritik.example" and o.negative == 3 for o in data.outlets)
-    # narasumber: real quotes from the real articles, never a number taken for a person
-    assert data.speakers and all(s.name[:1].isalpha() for s in data.speakers)
-    # rekap kliping: every news story of the day, in time order; the social post is listed apart
+    # narasumber: real quotes from the real articles, only names of people, their statements classified
+    assert data.speakers and all(plausible_name(s.name) for s in data.speakers)
+    assert data.speakers_count >= len(data.speakers)
+    assert data.speakers_tone_of == "statements"
+    for speaker in data.speakers:
+        assert 1 <= sum(speaker.tones.values()) <= speaker.stories * 50
+    # rekap kliping: the news stories of the day, most important first; the social post is listed apart
     listed = data.clippings
     assert len(listed) + data.clippings_more == data.stories - 1
-    assert [c.published_at for c in listed] == sorted(c.published_at for c in listed)
+    assert len({c.id for c in listed}) == len(listed)
+    with ws.engine.connect() as conn:
+        rob_ids, kjp_ids, bantul_ids = (_ids(conn, f) for f in ("banjir-rob-", "kjp-", "/mafia-tanah-"))
+    watched = [c for c in listed if c.related]
+    assert {ids["good"], rob_ids[0], *kjp_ids} <= {c.id for c in watched}  # rob: only the first names Pemprov
+    assert listed[: len(watched)] == watched  # the watchlist first ...
+    rest = listed[len(watched) :]
+    negative = [c for c in rest if c.tone == "negative"]
+    assert rest[: len(negative)] == negative and {*bantul_ids, *rob_ids[1:]} <= {
+        c.id for c in negative
+    }  # ... then negative
+    plain = [c for c in rest[len(negative) :] if c.copies == 0]
+    assert rest[len(rest) - len(plain) :] == plain  # ... then the widely carried, then the rest by time
+    assert [c.published_at for c in plain] == sorted(c.published_at for c in plain)
     assert [c.platform for c in data.social] == ["instagram"] and data.social[0].engagement == 128
     # kinerja konten: the office's Facebook post of that morning
     assert data.posts and "Kemayoran" in data.posts[0].title and data.posts[0].platform == "facebook"
@@ -348,13 +393,22 @@ def test_recommendations_point_at_their_evidence(
     by_kind = {r.kind: r for r in made.data.recommendations}  # type: ignore[attr-defined]
     hak_jawab = by_kind["hak_jawab"]  # one outlet carries all three negative stories
     assert hak_jawab.outlet == "kritik.example" and hak_jawab.negative == 3
-    assert hak_jawab.evidence[0] == ("Banjir rob Muara Angke", f"/issues/{ids['uji-brief-rob']}")
-    assert all(link.startswith("/mentions/") for _, link in hak_jawab.evidence[1:])
+    assert hak_jawab.evidence[0] == (
+        "Banjir rob Muara Angke",
+        f"{DEMO_BASE_URL}/issues/{ids['uji-brief-rob']}",
+    )
+    assert all((link or "").startswith(f"{DEMO_BASE_URL}/mentions/") for _, link in hak_jawab.evidence[1:])
+    assert hak_jawab.related == ["Pemerintah Provinsi DKI Jakarta"]
     klarifikasi = by_kind["klarifikasi"]  # two outlets: no single outlet to answer
     assert klarifikasi.title == "Pencairan KJP terlambat" and klarifikasi.outlet is None
+    assert klarifikasi.related == ["Kartu Jakarta Pintar"]
+    # the land case in Bantul is negative enough, but names nobody the office watches
+    assert "Mafia tanah Bantul" not in [r.title for r in made.data.recommendations]  # type: ignore[attr-defined]
     amplify = by_kind["amplify"]
-    assert amplify.evidence == [(amplify.title, f"/mentions/{ids['good']}")]
-    assert "Pramono" in amplify.title
+    assert amplify.evidence == [(amplify.title, f"{DEMO_BASE_URL}/mentions/{ids['good']}")]
+    assert "Pramono" in amplify.title and amplify.related == ["Pramono Anung"]
+    html = made.html  # type: ignore[attr-defined]
+    assert "Terkait instansi melalui: Pemerintah Provinsi DKI Jakarta." in html
 
     # once the office is answering the KJP issue, the brief stops asking for it
     with transaction(ws.engine) as conn:
@@ -373,8 +427,13 @@ def test_recommendations_point_at_their_evidence(
     try:
         with ws.engine.connect() as conn:
             again = build_brief_data(conn, DAY, organisation="x", base_url="https://gaung.example.go.id/")
-        kinds = [r.kind for r in again.recommendations]
-        assert "klarifikasi" not in kinds and "hak_jawab" in kinds
+        # without a watchlist every negative issue may concern the office (the behaviour before relevance)
+        assert not again.watchlist_active
+        assert [(r.kind, r.title) for r in again.recommendations if r.kind != "amplify"] == [
+            ("hak_jawab", "Banjir rob Muara Angke"),
+            ("klarifikasi", "Mafia tanah Bantul"),
+        ]
+        assert all(r.related == [] for r in again.recommendations)
         assert (
             again.recommendations[0].evidence[0][1]
             == f"https://gaung.example.go.id/issues/{ids['uji-brief-rob']}"
@@ -382,6 +441,156 @@ def test_recommendations_point_at_their_evidence(
     finally:
         with transaction(ws.engine) as conn:
             conn.execute(sa.delete(assignments).where(assignments.c.issue_id == ids["uji-brief-kjp"]))
+
+
+def test_without_a_base_url_evidence_is_plain_text_not_dead_links(
+    archive: tuple[Workspace, dict[str, int]], made: object
+) -> None:
+    ws, ids = archive
+    assert (
+        settings_from_toml(DEMO_DIR / "gaung.toml").brief.base_url == DEMO_BASE_URL
+    )  # `make demo` serves there
+    bare = replace(ws.settings, brief=replace(ws.settings.brief, base_url=""))
+    plain = make_brief(ws.engine, bare, DAY, lang="id", store=False, require_pdf=False)
+    data = plain.data
+    assert all(i.link is None for i in data.issues) and all(c.link is None for c in data.clippings)
+    assert all(link is None for r in data.recommendations for _, link in r.evidence)
+    root = lxml.html.fromstring(plain.html)
+    hrefs = root.xpath("//a/@href")
+    assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs), hrefs  # originals only
+    kliping = root.xpath('//section[@id="kliping"]')[0]
+    assert "Gaung" not in kliping.text_content()  # no " · Gaung" after every headline
+    rekomendasi = " ".join(root.xpath('//section[@id="rekomendasi"]')[0].text_content().split())
+    assert "Banjir rob Muara Angke" in rekomendasi and not root.xpath('//section[@id="rekomendasi"]//a')
+    # configured (the demo): the same evidence as absolute links, and the Gaung page next to each original
+    root = lxml.html.fromstring(made.html)  # type: ignore[attr-defined]
+    gaung_links = root.xpath('//section[@id="kliping"]//a[text()="Gaung"]/@href')
+    assert gaung_links and all(h.startswith(f"{DEMO_BASE_URL}/mentions/") for h in gaung_links)
+    assert f'href="{DEMO_BASE_URL}/issues/{ids["uji-brief-rob"]}"' in made.html  # type: ignore[attr-defined]
+    assert not [h for h in root.xpath("//a/@href") if h.startswith("/")]
+
+
+def test_rendered_marks_watchlist_issues_ordering_and_statement_tone(made: object) -> None:
+    root = lxml.html.fromstring(made.html)  # type: ignore[attr-defined]
+    rob = next(h for h in root.xpath('//section[@id="isu-utama"]//h3') if "Banjir rob" in h.text_content())
+    assert "terkait: Pemerintah Provinsi DKI Jakarta" in " ".join(rob.text_content().split())
+    note = root.xpath('string(//*[@data-testid="brief-clipping-order"])')
+    assert note.startswith("Diurutkan menurut kepentingan: berita yang menyebut daftar pantau")
+    header = [" ".join(th.text_content().split()) for th in root.xpath('//section[@id="narasumber"]//th')]
+    assert "Nada pernyataan" in header and "Nada berita" not in header
+
+
+def test_isu_terkait_instansi_when_no_top_issue_touches_the_watchlist(
+    archive: tuple[Workspace, dict[str, int]],
+) -> None:
+    ws, ids = archive
+    kjp = [entry for entry in ws.settings.watchlist if entry.id == "kjp"]
+    with ws.engine.connect() as conn:
+        data = build_brief_data(conn, DAY, organisation="x", watchlist=kjp)
+    assert ids["uji-brief-kjp"] not in [i.id for i in data.issues]  # two stories: not a top-five issue
+    assert all(i.related == [] for i in data.issues)
+    assert [(w.id, w.stories, w.negative, w.related) for w in data.watch_issues] == [
+        (ids["uji-brief-kjp"], 2, 2, ["Kartu Jakarta Pintar"])
+    ]
+    html = render_html(data)
+    section = lxml.html.fromstring(html).xpath('//*[@data-testid="brief-watch-issues"]')[0]
+    text = " ".join(section.text_content().split())
+    assert "Isu terkait instansi" in text and "Pencairan KJP terlambat: 2 berita, 2 negatif" in text
+    # with a top issue that touches the watchlist the extra list is not needed (see the first test)
+
+
+@pytest.mark.parametrize(
+    ("name", "plausible"),
+    [
+        ("Pramono Anung", True),
+        ("M Ismail Riyadi", True),  # an initial before a longer token
+        ("Muhammad bin Salman", True),
+        ("Ahmad Dhani", True),
+        ("dr", False),  # a lower-case abbreviation
+        ("Dr", False),  # a title, not a name
+        ("Nasir Ktelat.Nasir", False),  # glued by the scraper
+        ("Pernyataan Menteri KebudayaanFadli Zonyang", False),
+        ("juru bicara militer Israel", False),
+        ("6 persen responden", False),
+        ("Riyadi M", False),  # a lone letter is not a name's last token
+        ("", False),
+    ],
+)
+def test_plausible_speaker_names(name: str, plausible: bool) -> None:
+    assert plausible_name(name) is plausible
+
+
+def test_speakers_are_people_and_their_statements_carry_the_tone(
+    archive: tuple[Workspace, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, ids = archive
+    monkeypatch.setattr(speakers_module, "TOP_SPEAKERS", 10_000)  # list every speaker, not just ten
+    with ws.engine.connect() as conn:
+        before = build_brief_data(conn, DAY, organisation="x", watchlist=ws.settings.watchlist)
+        stories = _ids(conn, "kritik.example/") + _ids(conn, "kjp-") + _ids(conn, "/mafia-tanah-")
+    assert len(stories) == 7
+    # what the attributor stores when it finds no person: a title, a place, glued words; and a watched
+    # governor named by his office (no PERSON tag needed: the watchlist vouches for him)
+    junk = ("dr", "Iran", "Nasir Ktelat.Nasir")
+    with transaction(ws.engine) as conn:
+        for number, mention_id in enumerate(stories):
+            for speaker in junk:
+                conn.execute(
+                    mention_quotes.insert().values(
+                        mention_id=mention_id,
+                        speaker=speaker,
+                        text=f"Pernyataan uji nomor {number} yang cukup panjang.",
+                    )
+                )
+            kind = "PERSON" if number == 0 else "PLACE"  # tagged a person once, a place six times
+            conn.execute(
+                mention_entities.insert().values(
+                    mention_id=mention_id, text="Iran", type=kind, normalized="iran"
+                )
+            )
+        conn.execute(
+            mention_quotes.insert().values(
+                mention_id=ids["good"],
+                speaker="Gubernur Pramono",
+                speaker_watch_id="pramono-anung",
+                text="Taman ini kami bangun bersama warga agar anak-anak punya tempat bermain yang aman.",
+            )
+        )
+    try:
+        with ws.engine.connect() as conn:
+            after = build_brief_data(conn, DAY, organisation="x", watchlist=ws.settings.watchlist)
+            by_story = build_brief_data(
+                conn, DAY, organisation="x", watchlist=ws.settings.watchlist, quote_tone=None
+            )
+
+            def broken(texts: object) -> list[str]:
+                raise RuntimeError("model file is corrupt")
+
+            fallback = build_brief_data(conn, DAY, organisation="x", quote_tone=broken)
+            negative = build_brief_data(
+                conn, DAY, organisation="x", quote_tone=lambda texts: ["negative"] * len(texts)
+            )
+    finally:
+        with transaction(ws.engine) as conn:
+            conn.execute(
+                sa.delete(mention_quotes).where(mention_quotes.c.speaker.in_([*junk, "Gubernur Pramono"]))
+            )
+            conn.execute(sa.delete(mention_entities).where(mention_entities.c.normalized == "iran"))
+    names = {s.name for s in after.speakers}
+    assert after.speakers_count == len(after.speakers) and not set(junk) & names
+    assert names - {s.name for s in before.speakers} == {"Pramono Anung"}  # named as on the watchlist
+    assert [s.watch_id for s in after.speakers if s.name == "Pramono Anung"] == ["pramono-anung"]
+    assert after.speakers_count == before.speakers_count + 1
+    # no model: the tone of the stories quoting them, labelled so
+    assert by_story.speakers_tone_of == "stories"
+    assert all(sum(s.tones.values()) == s.stories for s in by_story.speakers)
+    assert fallback.speakers_tone_of == "stories"
+    assert "Nada berita" in render_html(by_story) and "model nada tidak tersedia" in render_html(by_story)
+    # a model: each listed speaker's distinct statements (at most QUOTE_TONE_MAX_PER_SPEAKER) are classified
+    assert negative.speakers_tone_of == "statements"
+    for speaker in negative.speakers:
+        assert 1 <= speaker.tones["negative"] <= QUOTE_TONE_MAX_PER_SPEAKER
+        assert speaker.tones["positive"] == speaker.tones["neutral"] == 0
 
 
 def test_a_day_without_mentions_gives_the_short_brief(archive: tuple[Workspace, dict[str, int]]) -> None:
@@ -591,6 +800,8 @@ def test_brief_settings_are_checked_with_the_key_named() -> None:
         ({"logo": 3}, r"\[brief\] logo: expected str"),
         ({"jam": "07:00"}, r"\[brief\]: unknown key 'jam'"),
         ({"max_clippings": 0}, r"max_clippings"),
+        ({"base_url": "/gaung"}, r"\[brief\] base_url: expected the web app's full address"),
+        ({"base_url": "gaung.example.go.id"}, r"\[brief\] base_url"),
     ):
         with pytest.raises(ConfigError, match=message):
             settings_from_dict({"brief": bad}, "gaung.toml")

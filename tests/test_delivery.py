@@ -12,7 +12,10 @@ import asyncio
 import email
 import hashlib
 import hmac
+import html
 import json
+import re
+import select
 import shutil
 import socket
 import ssl
@@ -37,9 +40,19 @@ from webhelpers import PASSWORD, csrf, login
 
 from gaung.config import settings_from_dict, settings_from_toml
 from gaung.deliver import enqueue
-from gaung.deliver.dispatch import STALE_CLAIM, claim_due, dispatch_due
+from gaung.deliver.dispatch import (
+    STALE_CLAIM,
+    Dispatcher,
+    DispatchSummary,
+    claim_due,
+    dispatch_due,
+    max_send_seconds,
+    recover_stale,
+    stale_after,
+)
+from gaung.deliver.email import QUIT_TIMEOUT
 from gaung.deliver.outbox import list_deliveries, status_counts, sync_recipients
-from gaung.deliver.settings import parse_delivery
+from gaung.deliver.settings import RESERVED_ENV, DeliverySettings, parse_delivery
 from gaung.errors import ConfigError
 from gaung.ingest.pipeline import Pipeline
 from gaung.ingest.scheduler import Monitor
@@ -50,6 +63,7 @@ from gaung.web.app import create_app
 from gaung.workspace import Workspace
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 08:00 WIB
+HOOK = "/hooks/T0K3N-rahasia?key=T0K3N"  # a webhook path with its token, as chat services issue them
 PDF = b"%PDF-1.4\n% a tiny stand-in for the daily brief\n%%EOF\n"
 TOKEN = "123456:TEST-token-abcdef"
 SMTP_USER, SMTP_PASSWORD = "gaung@pemkot.example.go.id", "sandi-smtp-rahasia"
@@ -169,6 +183,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: bytes
+    hanging: int = 0  # requests answered "hang" whose client was still waiting when this one arrived
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -182,13 +197,26 @@ class FakeService:
     seen: list[Seen] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     base_url: str = ""
+    hung: list[socket.socket] = field(default_factory=list)  # connections of "hang" requests
+    hang_arrived: threading.Event = field(default_factory=threading.Event)
+    wait_for_hang: bool = False  # other requests count hanging clients only after a hang arrived
 
     def reply(self, path: str, *answers: Any) -> None:
-        """Answer the next requests to `path` with these in turn (the last repeats): (status, json) or "hang"."""
+        """Answer the next requests to `path` with these in turn (the last repeats): (status, json),
+        "hang" (never answer: the client times out) or "hold" (answer 200 once `release` is set)."""
         self.replies[path] = (list(answers), len(self.to(path)))
 
     def to(self, path: str) -> list[Seen]:
         return [s for s in self.seen if s.path == path]
+
+
+def still_connected(conn: socket.socket) -> bool:
+    """Whether the client at the other end of `conn` still waits (has not closed the connection)."""
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        return not readable or conn.recv(1, socket.MSG_PEEK) != b""
+    except (OSError, ValueError):
+        return False
 
 
 @pytest.fixture
@@ -202,13 +230,23 @@ def service() -> Iterator[FakeService]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with lock:
-                fake.seen.append(Seen(self.path, dict(self.headers.items()), body))
                 answers, before = fake.replies.get(self.path) or ([(404, {"ok": False})], 0)
-                served = len(fake.to(self.path)) - before  # this request included
+                served = len(fake.to(self.path)) + 1 - before  # this request included
                 answer = answers[min(served, len(answers)) - 1]
+            if answer != "hang" and fake.wait_for_hang:
+                fake.hang_arrived.wait(10)
+            with lock:
+                hanging = sum(1 for conn in fake.hung if still_connected(conn))
+                fake.seen.append(Seen(self.path, dict(self.headers.items()), body, hanging))
+                if answer == "hang":
+                    fake.hung.append(self.connection)
+                    fake.hang_arrived.set()
             if answer == "hang":
                 fake.release.wait(30)
                 return
+            if answer == "hold":
+                fake.release.wait(30)
+                answer = (200, {"ok": True})
             status, payload = answer
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -317,6 +355,45 @@ def test_recipients_config_names_bad_entries_without_losing_the_others() -> None
     assert shipped.delivery.smtp.password_env == "GAUNG_SMTP_PASSWORD" and shipped.recipients == []
 
 
+def test_secret_variables_are_gaung_names_and_never_gaungs_own_settings() -> None:
+    """An admin cannot point a secret at the server's environment (the database URL, PATH, …)."""
+    hook = {"name": "Dasbor", "channel": "webhook", "url": "https://dasbor.example.go.id/h"}
+    for bad, key in (
+        ({"delivery": {"smtp": {"password_env": "DATABASE_URL"}}}, "[delivery.smtp].password_env"),
+        ({"delivery": {"smtp": {"password_env": "GAUNG_DATABASE_URL"}}}, "[delivery.smtp].password_env"),
+        ({"delivery": {"telegram": {"token_env": "GAUNG_HOME"}}}, "[delivery.telegram].token_env"),
+        ({"delivery": {"telegram": {"token_env": "gaung_token"}}}, "[delivery.telegram].token_env"),
+        ({"recipients": [{**hook, "secret_env": "GAUNG_CONFIG"}]}, "(Dasbor).secret_env"),
+        ({"recipients": [{**hook, "secret_env": "HOME"}]}, "(Dasbor).secret_env"),
+        ({"delivery": {"telegram": {"api_url": "http://bot.example.com"}}}, "[delivery.telegram].api_url"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            settings_from_dict(bad, "gaung.toml")
+        assert "gaung.toml" in str(caught.value) and key in str(caught.value), caught.value
+    fine = settings_from_dict(
+        {
+            "delivery": {
+                "smtp": {"password_env": "GAUNG_SMTP_PASSWORD"},
+                "telegram": {"api_url": "http://127.0.0.1:8081", "token_env": "GAUNG_BOT_HUMAS"},
+            },
+            "recipients": [{**hook, "secret_env": "GAUNG_WEBHOOK_SECRET"}],
+        }
+    )
+    assert fine.recipients[0].secret_env == "GAUNG_WEBHOOK_SECRET"
+    # every GAUNG_ variable Gaung itself reads is reserved (a new one added without reserving fails here)
+    root = Path(__file__).parent.parent
+    sources = [*(root / "gaung").rglob("*.py"), *(root / "tests").glob("conftest*.py")]
+    read = {
+        name
+        for source in sources
+        for name in re.findall(
+            r'(?:environ\.get\(|environ\[|getenv\(|setdefault\()\s*"(GAUNG_[A-Z0-9_]+)"',
+            source.read_text(encoding="utf-8"),
+        )
+    }
+    assert {"GAUNG_HOME", "GAUNG_DATABASE_URL", "GAUNG_CONFIG"} <= read and read <= RESERVED_ENV
+
+
 # -- the outbox -----------------------------------------------------------------------------------------
 
 
@@ -408,8 +485,11 @@ def test_email_over_starttls_with_login_text_html_and_pdf(
             kind="brief",
             ref="2026-03-01",
             subject="Laporan Monitoring Media Harian — 1 Maret 2026",
-            text="Konklusi: 42 pemberitaan, naik 10% dari kemarin.",
-            html="<h1>Laporan Monitoring Media Harian</h1><p>Konklusi: 42 pemberitaan.</p>",
+            text="Konklusi: 42 pemberitaan, naik 10% dari kemarin.\n\nhttps://gaung.example.go.id/reports/2026-03-01",
+            html=(
+                "<h1>Laporan Monitoring Media Harian</h1><p>Konklusi: 42 pemberitaan.</p>"
+                '<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/></svg>'
+            ),
             attachment=("laporan-2026-03-01.pdf", PDF, "application/pdf"),
             now=T0,
         )
@@ -423,7 +503,12 @@ def test_email_over_starttls_with_login_text_html_and_pdf(
     plain = message.get_body(("plain",))
     rich = message.get_body(("html",))
     assert plain is not None and "42 pemberitaan, naik 10%" in plain.get_content()
-    assert rich is not None and "<h1>Laporan Monitoring Media Harian</h1>" in rich.get_content()
+    # the HTML part is compact: the text with a clickable link and the PDF named, not the brief's own
+    # HTML document (mail clients strip its inline SVG charts; the PDF carries the full brief)
+    assert rich is not None
+    assert "<svg" not in rich.get_content() and "<h1>Laporan Monitoring" not in rich.get_content()
+    assert "42 pemberitaan, naik 10%" in rich.get_content() and "laporan-2026-03-01.pdf" in rich.get_content()
+    assert '<a href="https://gaung.example.go.id/reports/2026-03-01">' in rich.get_content()
     (attached,) = list(message.iter_attachments())
     assert (
         attached.get_filename() == "laporan-2026-03-01.pdf"
@@ -678,6 +763,200 @@ def test_telegram_text_document_and_refusals(
     assert missing.failed == 1 and "GAUNG_TELEGRAM_TOKEN" in missing.errors[0]
 
 
+# -- sending side by side, in order of urgency -------------------------------------------------------------
+
+
+def webhooks(service: FakeService, **paths: str) -> list[dict[str, Any]]:
+    """One webhook recipient per name → path, receiving alerts and briefs."""
+    return [
+        {"name": name, "channel": "webhook", "url": service.base_url + path} for name, path in paths.items()
+    ]
+
+
+def test_a_hanging_recipient_does_not_hold_back_the_others(
+    service: FakeService, tmp_path: Path, closing: list[Workspace]
+) -> None:
+    service.reply("/hang", "hang")
+    service.reply("/ok", (200, {"ok": True}))
+    service.wait_for_hang = True  # /ok counts the hanging clients once /hang has arrived
+    ws = make_ws(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'g.db'}",
+        {
+            "delivery": {"webhook": {"timeout": 5.0}},
+            # "A …" is queued first: a dispatcher that sends one after another waits for it to time out
+            "recipients": webhooks(service, **{"A Sistem Lambat": "/hang", "B Dasbor": "/ok"}),
+        },
+    )
+    closing.append(ws)
+    with transaction(ws.engine) as conn:
+        assert enqueue(conn, kind="alert", ref="1", subject="Peringatan", text="Lonjakan", now=T0) == 2
+    summary = dispatch_due(ws.engine, ws.settings.delivery, now=T0)
+    assert (summary.sent, summary.retrying) == (1, 1), summary.errors
+    found = by_recipient(ws)
+    assert found["B Dasbor"]["status"] == "sent"
+    slow = found["A Sistem Lambat"]
+    assert slow["status"] == "queued" and "did not answer within 5 s" in slow["last_error"]
+    (healthy,) = service.to("/ok")
+    assert healthy.hanging == 1  # it arrived while the hanging request was still waiting for its answer
+
+
+def test_the_monitor_loop_keeps_sending_while_a_send_hangs(
+    service: FakeService, tmp_path: Path, closing: list[Workspace]
+) -> None:
+    service.reply("/slow", "hold")  # answers only when the test says so
+    service.reply("/ok", (200, {"ok": True}))
+    recipients = webhooks(service, **{"Sistem Lambat": "/slow", "Dasbor": "/ok"})
+    recipients[0]["kinds"], recipients[1]["kinds"] = ["brief"], ["alert"]
+    ws = make_ws(tmp_path, f"sqlite:///{tmp_path / 'g.db'}", {"recipients": recipients})
+    closing.append(ws)
+    with Dispatcher(ws.engine) as dispatcher:
+        with transaction(ws.engine) as conn:
+            enqueue(conn, kind="brief", ref="2026-03-01", subject="Laporan", text="…", now=T0)
+        assert dispatcher.submit_due(ws.settings.delivery, now=T0) == 1
+        wait_until(lambda: service.to("/slow"))
+        # an alert fires while the brief's receiver holds its thread: the next tick sends it anyway
+        with transaction(ws.engine) as conn:
+            enqueue(conn, kind="alert", ref="7", subject="Peringatan", text="…", now=T0)
+        assert dispatcher.submit_due(ws.settings.delivery, now=T0) == 1  # not the one in flight again
+        wait_until(lambda: by_recipient(ws)["Dasbor"]["status"] == "sent")
+        assert by_recipient(ws)["Sistem Lambat"]["status"] == "sending"
+        service.release.set()
+        dispatcher.wait()
+        assert by_recipient(ws)["Sistem Lambat"]["status"] == "sent"
+        assert dispatcher.collect().sent == 2
+
+
+def wait_until(condition: Callable[[], Any]) -> None:
+    """Wait for an event, not for a time: up to 30 s on a very busy machine."""
+    for _ in range(600):
+        if condition():
+            return
+        threading.Event().wait(0.05)
+    raise AssertionError("the awaited event did not happen")
+
+
+def test_alerts_go_before_briefs_and_first_attempts_before_retries(
+    service: FakeService, tmp_path: Path, closing: list[Workspace]
+) -> None:
+    service.reply("/hook", (200, {"ok": True}))
+    ws = make_ws(
+        tmp_path, f"sqlite:///{tmp_path / 'g.db'}", {"recipients": webhooks(service, Dasbor="/hook")}
+    )
+    closing.append(ws)
+    with transaction(ws.engine) as conn:  # queued oldest first in the order that must *not* be sent
+        for kind, ref in (("brief", "b-retry"), ("brief", "b-new"), ("alert", "a-retry"), ("alert", "a-new")):
+            enqueue(conn, kind=kind, ref=ref, subject=ref, text="…", now=T0)
+        conn.execute(
+            sa.update(deliveries)
+            .where(deliveries.c.id.in_([1, 3]))  # failed once before
+            .values(attempts=1, last_error="HTTP 500")
+        )
+    summary = dispatch_due(ws.engine, ws.settings.delivery, now=T0, workers=1)
+    assert summary.sent == 4
+    assert [call.json()["ref"] for call in service.to("/hook")] == ["a-new", "a-retry", "b-new", "b-retry"]
+
+
+def test_claims_are_taken_one_send_at_a_time_and_never_settled_while_fresh(
+    service: FakeService, tmp_path: Path, closing: list[Workspace]
+) -> None:
+    service.reply("/slow", "hold")
+    service.reply("/ok", (200, {"ok": True}))
+    ws = make_ws(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'g.db'}",
+        {"recipients": webhooks(service, **{"A Lambat": "/slow", "B Dasbor": "/ok", "C Arsip": "/ok"})},
+    )
+    closing.append(ws)
+    with transaction(ws.engine) as conn:
+        assert enqueue(conn, kind="alert", ref="1", subject="Peringatan", text="…", now=T0) == 3
+    results: list[DispatchSummary] = []
+    sending = threading.Thread(
+        target=lambda: results.append(dispatch_due(ws.engine, ws.settings.delivery, now=T0, workers=1))
+    )
+    sending.start()
+    try:
+        wait_until(lambda: service.to("/slow"))
+        with ws.engine.connect() as conn:  # only the one being sent is claimed; the others wait unclaimed
+            assert status_counts(conn) == {"queued": 2, "sending": 1, "sent": 0, "failed": 0}
+        # another dispatcher (`gaung deliver run`, the settings page's test button) just inside the window
+        window = stale_after(ws.settings.delivery)
+        assert recover_stale(ws.engine, T0 + window - timedelta(seconds=1), window) == 0
+        (claimed,) = [r for r in rows(ws) if r["status"] == "sending"]
+        assert claimed["recipient"] == "A Lambat" and claimed["claimed_at"] == T0.replace(tzinfo=None)
+    finally:
+        service.release.set()
+        sending.join()
+    (summary,) = results
+    assert summary.sent == 3 and [r["status"] for r in rows(ws)] == ["sent"] * 3  # its outcome was kept
+    assert len(service.to("/slow")) == 1
+    # the window outlasts the longest possible send: twice over with the shipped timeouts, and with
+    # every timeout at its maximum
+    assert 2 * timedelta(seconds=max_send_seconds(DeliverySettings())) <= STALE_CLAIM
+    slowest = parse_delivery(
+        {"delivery": {"smtp": {"timeout": 120}, "telegram": {"timeout": 120}, "webhook": {"timeout": 120}}}
+    )[0]
+    assert stale_after(slowest) >= 2 * timedelta(seconds=max_send_seconds(slowest))
+    with pytest.raises(ConfigError, match=r"smtp.timeout: at most 120"):
+        parse_delivery({"delivery": {"smtp": {"timeout": 600}}}, "gaung.toml")
+
+
+def test_a_mail_server_silent_after_accepting_is_not_waited_for_a_full_timeout(tmp_path: Path) -> None:
+    """After the message is accepted, QUIT waits QUIT_TIMEOUT, not [delivery.smtp] timeout (60 s here)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    heard: list[str] = []
+    hung_up_first = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rb") as lines:
+            conn.sendall(b"220 mail.example ESMTP\r\n")
+            in_data = False
+            for raw in lines:
+                line = raw.decode().rstrip("\r\n")
+                if in_data:
+                    if line == ".":
+                        in_data = False
+                        conn.sendall(b"250 2.0.0 queued\r\n")
+                    continue
+                heard.append(line.split(" ")[0].upper())
+                if heard[-1] == "QUIT":  # say nothing: the client must give up on its own
+                    conn.settimeout(3 * QUIT_TIMEOUT)
+                    try:
+                        if conn.recv(1) == b"":
+                            hung_up_first.set()
+                    except TimeoutError:
+                        conn.sendall(b"221 bye\r\n")
+                    return
+                reply = {"DATA": b"354 go ahead\r\n"}.get(heard[-1], b"250 ok\r\n")
+                in_data = heard[-1] == "DATA"
+                conn.sendall(reply)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    port = int(listener.getsockname()[1])
+    ws = make_ws(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'g.db'}",
+        {
+            "delivery": {"smtp": smtp_config(port, timeout=60.0)},
+            "recipients": [{"name": "Kadis", "channel": "email", "address": "kadis@example.go.id"}],
+        },
+    )
+    try:
+        with transaction(ws.engine) as conn:
+            enqueue(conn, kind="alert", ref="1", subject="Peringatan", text="…", now=T0)
+        summary = dispatch_due(ws.engine, ws.settings.delivery, now=T0)
+        server.join()
+    finally:
+        listener.close()
+        ws.engine.dispose()
+    assert summary.sent == 1 and heard[-3:] == ["RCPT", "DATA", "QUIT"]
+    assert hung_up_first.is_set()  # the client gave up on the goodbye; the message counts as sent
+
+
 # -- restarts ---------------------------------------------------------------------------------------------
 
 
@@ -802,6 +1081,25 @@ def test_fired_alert_is_queued_sent_on_the_next_tick_and_never_twice(
     assert len(server.mailbox.messages) == 1 and len(rows(restarted)) == 1
 
 
+def test_run_once_checks_alerts_off_the_event_loop(tmp_path: Path, closing: list[Workspace]) -> None:
+    """The alert check queries the database: on the event loop it would stall the delivery tick."""
+    ws = make_ws(tmp_path, f"sqlite:///{tmp_path / 'g.db'}", {"brief": {"enabled": False}})
+    closing.append(ws)
+    on_loop: list[bool] = []
+
+    class Watched(Monitor):
+        def check_alerts(self) -> None:
+            try:
+                asyncio.get_running_loop()
+                on_loop.append(True)
+            except RuntimeError:  # no loop runs in this thread: a worker thread
+                on_loop.append(False)
+            super().check_alerts()
+
+    asyncio.run(Watched(ws.settings, ws.pipeline, on_event=lambda message: None).run_once())
+    assert on_loop == [False]
+
+
 def test_run_forever_delivers_on_its_own_tick(
     start_smtp: Callable[..., SmtpServer], tmp_path: Path, closing: list[Workspace]
 ) -> None:
@@ -908,7 +1206,7 @@ def test_delivery_settings_page_admin_only_csrf_no_secrets_and_the_log(
     token = csrf(admin, "/settings/delivery")
     good = (
         '[[recipients]]\nname = "Kepala Dinas"\nchannel = "email"\naddress = "kadis@example.go.id"\n\n'
-        f'[[recipients]]\nname = "Dasbor"\nchannel = "webhook"\nurl = "{service.base_url}/hook"\nkinds = ["alert"]\n'
+        f'[[recipients]]\nname = "Dasbor"\nchannel = "webhook"\nurl = "{service.base_url}{HOOK}"\nkinds = ["alert"]\n'
     )
     before = ws.settings.config_path.read_text(encoding="utf-8")  # type: ignore[union-attr]
     no_token = admin.post(
@@ -943,17 +1241,28 @@ def test_delivery_settings_page_admin_only_csrf_no_secrets_and_the_log(
     assert [r.name for r in reread.recipients] == ["Kepala Dinas", "Dasbor"]
 
     # the running app fans out to the saved list at once, and the log shows what happened
-    service.reply("/hook", (500, {"error": "down"}))
+    service.reply(HOOK, (500, {"error": "down"}))
     with transaction(ws.engine) as conn:
         assert enqueue(conn, kind="alert", ref="1", subject="Peringatan uji", text="…") == 2
     dispatch_due(ws.engine, ws.settings.delivery)
+    assert len(service.to(HOOK)) == 1
     log = analyst.get("/deliveries").text
     assert "Peringatan uji" in log and "HTTP 500" in log and "Kepala Dinas" in log
+    # status and kind in the interface language; the webhook's token is in neither the page nor the API
+    statuses = re.findall(r'data-testid="delivery-status">([^<]*)<', log)
+    assert statuses == ["Dalam antrean", "Dalam antrean"] and ">Peringatan</span>" in log
+    english = analyst.get("/deliveries", headers={"Accept-Language": "en"}).text
+    assert re.findall(r'data-testid="delivery-status">([^<]*)<', english) == ["Queued", "Queued"]
     api = analyst.get("/api/deliveries", params={"status": "queued"}).json()
     assert api["counts"]["queued"] == 2 and {i["recipient"] for i in api["items"]} == {
         "Kepala Dinas",
         "Dasbor",
     }
+    hook_row = next(i for i in api["items"] if i["recipient"] == "Dasbor")
+    assert hook_row["address"] == f"{service.base_url}/…" and "HTTP 500" in hook_row["last_error"]
+    assert f"{service.base_url}/…" in log
+    assert "T0K3N" not in log and "T0K3N" not in analyst.get("/api/deliveries").text
+    assert "T0K3N" in ws.settings.config_path.read_text(encoding="utf-8")  # type: ignore[union-attr]
     assert viewer.get("/api/deliveries").status_code == 403
     assert analyst.get("/api/deliveries", params={"status": "lost"}).status_code == 422
     failed_id = api["items"][0]["id"]
@@ -972,6 +1281,62 @@ def test_delivery_settings_page_admin_only_csrf_no_secrets_and_the_log(
         ).status_code
         == 404
     )
+
+
+def test_settings_page_refuses_foreign_secret_variables_and_keeps_an_old_bad_address(
+    delivery_app: tuple[Workspace, dict[str, TestClient]],
+) -> None:
+    ws, clients = delivery_app
+    admin = clients["admin"]
+    path = ws.settings.config_path
+    assert path is not None
+    # a hand-edited file with one invalid address: the app starts, that recipient is flagged
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n[[recipients]]\nname = "Kepala Dinas"\nchannel = "email"\naddress = "kadis@example.go.id"\n'
+        + '\n[[recipients]]\nname = "Sekda"\nchannel = "email"\naddress = "sekda@"\n',
+        encoding="utf-8",
+    )
+    ws.settings.recipients = settings_from_toml(path).recipients  # as the app loads it at start
+    token = csrf(admin, "/settings/delivery")
+    page = admin.get("/settings/delivery").text
+    current = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))  # type: ignore[union-attr]
+    assert "sekda@" in current
+    before = path.read_text(encoding="utf-8")
+    for field_name, value in (
+        ("smtp_password_env", "GAUNG_DATABASE_URL"),
+        ("smtp_password_env", "DATABASE_URL"),
+        ("telegram_token_env", "GAUNG_HOME"),
+        ("telegram_api_url", "http://bot.example.com"),
+    ):
+        refused = admin.post("/settings/delivery", data=delivery_form(token, current, **{field_name: value}))
+        key = field_name.removeprefix("smtp_").removeprefix("telegram_")
+        assert refused.status_code == 400 and key in refused.text and value in refused.text, field_name
+        assert path.read_text(encoding="utf-8") == before
+    hook = '\n[[recipients]]\nname = "Dasbor"\nchannel = "webhook"\nurl = "https://d.example.go.id/h"\n'
+    refused = admin.post(
+        "/settings/delivery", data=delivery_form(token, current + hook + 'secret_env = "GAUNG_CONFIG"\n')
+    )
+    assert refused.status_code == 400 and "Dasbor" in refused.text and "secret_env" in refused.text
+    # the old invalid address does not block other edits; it is kept, still flagged
+    saved = admin.post(
+        "/settings/delivery", data=delivery_form(token, current + hook, smtp_host="mail.pemkot.go.id")
+    )
+    assert saved.status_code == 200 and "sekda@" in saved.text
+    reread = settings_from_toml(path)
+    assert reread.delivery.smtp.host == "mail.pemkot.go.id"
+    assert [(r.name, r.problem is None) for r in reread.recipients] == [
+        ("Kepala Dinas", True),
+        ("Sekda", False),
+        ("Dasbor", True),
+    ]
+    # … but changing it to another invalid address is refused, naming the recipient
+    changed = current.replace('"sekda@"', '"sekda@@pemkot"') + hook
+    blocked = admin.post("/settings/delivery", data=delivery_form(token, changed))
+    assert (
+        blocked.status_code == 400 and "&#39;Sekda&#39;" in blocked.text and "sekda@@pemkot" in blocked.text
+    )
+    assert settings_from_toml(path).delivery.smtp.host == "mail.pemkot.go.id"
 
 
 def test_cli_test_message_and_status(

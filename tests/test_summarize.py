@@ -109,9 +109,29 @@ def test_split_sentences_loses_no_text(text: str) -> None:
         ("Suara.com - Gubernur meninjau banjir.", "Gubernur meninjau banjir."),
         ("Jakarta (ANTARA) - Inflasi terkendali.", "Inflasi terkendali."),
         ("Liputan6.com, Bandung - Jalan ditutup.", "Jalan ditutup."),
+        # the dash typed without one of its spaces (seen in the demo's 19 June 2025 summaries)
+        ("JAKARTA- Ahmad Dhani memberikan nasehat.", "Ahmad Dhani memberikan nasehat."),
+        ("JAKARTA– Nama Andhika Daguise mencuri perhatian.", "Nama Andhika Daguise mencuri perhatian."),
+        ("JAKARTA, KOMPAS.com -Harga emas batangan turun.", "Harga emas batangan turun."),
+        (
+            "Liputan6.com, Jakarta -Indeks Harga Saham Gabungan melemah.",
+            "Indeks Harga Saham Gabungan melemah.",
+        ),
+        (
+            "Liputan6.com, Jakarta - Indeks Harga Saham Gabungan melemah.",
+            "Indeks Harga Saham Gabungan melemah.",
+        ),
+        ("REPUBLIKA.CO.ID, JAKARTA -- Di era disrupsi.", "Di era disrupsi."),
+        ("JAKARTA—Harga cabai naik.", "Harga cabai naik."),
+        ("TANGERANG SELATAN - Warga antre.", "Warga antre."),
         # a dash inside the sentence is not a dateline
         ("Harga naik 10 - 20 persen sejak Senin.", "Harga naik 10 - 20 persen sejak Senin."),
         ("Pertandingan Persib - Persija berakhir imbang.", "Pertandingan Persib - Persija berakhir imbang."),
+        ("Harga naik 10 -20 persen sejak Senin.", "Harga naik 10 -20 persen sejak Senin."),
+        ("Persib -Persija berakhir imbang.", "Persib -Persija berakhir imbang."),
+        ("Kerja sama Indonesia-Rusia diperkuat.", "Kerja sama Indonesia-Rusia diperkuat."),
+        ("Detik-detik terakhir sebelum gol.", "Detik-detik terakhir sebelum gol."),
+        ("PSSI —resmi memecat pelatih.", "PSSI —resmi memecat pelatih."),
     ],
 )
 def test_strip_dateline(sentence: str, expected: str) -> None:
@@ -165,6 +185,25 @@ def test_boilerplate_and_datelines_never_reach_the_summary() -> None:
         "Google News",
     ):
         assert marker not in joined
+
+
+def test_datelines_of_an_issues_articles_stay_out_of_its_summary() -> None:
+    """The demo's 19 June 2025 brief printed "JAKARTA- Ahmad Dhani …" and "JAKARTA, KOMPAS.com -Harga …"."""
+    articles = [
+        "JAKARTA- Harga emas Antam di Pegadaian turun Rp7.000 per gram pada Kamis pagi. "
+        "Penurunan harga emas terjadi dua hari beruntun menurut data Pegadaian.",
+        "JAKARTA, KOMPAS.com -Harga emas batangan di Pegadaian turun untuk seluruh jenis emas hari ini. "
+        "Harga emas UBS dan Galeri24 juga turun mengikuti harga emas Antam.",
+        "Liputan6.com, Jakarta -Harga emas Antam kembali di bawah Rp2 juta per gram di Pegadaian. "
+        "Analis menilai harga emas masih tertekan penguatan dolar.",
+        "JAKARTA– Emas Antam dijual mulai ukuran 0,5 gram hingga 1.000 gram di Pegadaian. "
+        "Pembeli emas diminta memeriksa harga terbaru sebelum bertransaksi.",
+    ]
+    summary = summarize(articles, max_sentences=3, title="Harga emas Pegadaian turun")
+    assert len(summary) == 3
+    for sentence in summary + lead(articles, max_sentences=4):
+        assert not re.match(r"^(JAKARTA|Liputan6\.com)", sentence), sentence
+        assert "KOMPAS.com" not in sentence
 
 
 def _near_duplicates(sentences: list[str]) -> list[tuple[str, str]]:

@@ -146,8 +146,16 @@ _OUTLET_HINT_RE = re.compile(
     r"tempo|republika|viva|sindo|jpnn|bisnis|kontan|inews|idntimes|tirto|beritasatu|poskota|rimanews",
     re.IGNORECASE,
 )
-_DATELINE_RE = re.compile(r"^(?P<prefix>[^\n]{2,60}?)\s*(?:--|- -|—|–|-)\s+(?=\S)")
+# The dash after a dateline is typed every way: "JAKARTA - ", "JAKARTA- ", "JAKARTA– ", "KOMPAS.com -Harga"
+# (space before, none after), "JAKARTA—Harga". A bare hyphen needs a space on one side at least, so
+# "Indonesia-Rusia" is never a dateline; the prefix must still look like one (see strip_dateline).
+_DATELINE_RE = re.compile(
+    r"^(?P<prefix>[^\n]{2,60}?)(?:\s*(?:--|- -|—|–|-)\s+|\s+(?:--|—|–|-)|\s*(?:--|—|–))(?=\S)"
+)
 _CITY_OUTLET_RE = re.compile(r"^[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*(?:,|\()\s*[A-Z][\w. ]{1,30}\)?$")
+# A bare city in capitals ("JAKARTA", "TANGERANG SELATAN"): how Indonesian outlets open a story; a title-case
+# word is not enough ("Persib - Persija berakhir imbang").
+_CAPS_CITY_RE = re.compile(r"^[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+){0,2}$")
 
 
 def strip_dateline(sentence: str) -> str:
@@ -158,8 +166,12 @@ def strip_dateline(sentence: str) -> str:
     prefix = match.group("prefix").strip()
     if len(prefix.split()) > 6:
         return sentence
+    rest = sentence[match.end() :]
     if _OUTLET_HINT_RE.search(prefix) or _CITY_OUTLET_RE.match(prefix):
-        return sentence[match.end() :]
+        return rest
+    # a city in capitals is followed by the story's capitalised first word ("PSSI —resmi …" is not)
+    if _CAPS_CITY_RE.match(prefix) and (rest[:1].isupper() or rest[:1] in "\"“'‘"):
+        return rest
     return sentence
 
 

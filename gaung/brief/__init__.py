@@ -4,7 +4,9 @@ One day's brief goes through four small steps, each usable on its own:
 
 1. `gaung.brief.data.build_brief_data` reads the day (office calendar) from the store: konklusi,
    statistik, isu utama with summaries, tone over 14 days, eksposur media, narasumber, rekap kliping,
-   media sosial, kinerja konten and rekomendasi, each recommendation linked to its evidence;
+   media sosial, kinerja konten and rekomendasi, each recommendation linked to its evidence (the
+   sections with their own rules live beside it: `relevance` — what concerns the office, `speakers`,
+   `clippings`, `recommend`);
 2. `gaung.brief.charts` draws the charts as SVG on the server;
 3. `gaung.brief.render` turns the data into one HTML document and the same HTML into an A4 PDF;
 4. `gaung.brief.store` keeps the result (one per day and language; regenerating replaces it), and

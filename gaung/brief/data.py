@@ -8,30 +8,62 @@ order the brief prints them:
 - konklusi — the day's volume against the previous day and the 7-day average, the dominant issue, tones;
 - statistik — stories, articles with syndicated copies, outlets, speakers, tone split;
 - isu utama — the top issues of the day by stories, each with an extractive summary
-  (`gaung.analyze.summarize`) over that day's articles, its tone mix and its trend over the week;
+  (`gaung.analyze.summarize`) over that day's articles, its tone mix and its trend over the week, marked
+  when it touches the watchlist (`gaung.brief.relevance`); when none of the top issues does but others
+  do, up to three of those follow ("isu terkait instansi");
 - tone over time — stories per tone over the last 14 days;
 - eksposur media — the outlets that carried most articles, with their share;
-- narasumber — who was quoted most, and the tone of the stories quoting them;
-- rekap kliping — every story of the day (capped, "and N more"): media, headline, time, tone, link;
+- narasumber — who was quoted most (plausible person names only) and the tone of their statements
+  (`gaung.brief.speakers`);
+- rekap kliping — the day's stories, most important first (the watchlist, negative, widely carried; then
+  the rest by time), capped with "and N more": media, headline, time, tone, link;
 - media sosial — social posts among the mentions, when there are any;
 - kinerja konten — the office's own posts published that day, most engagements first;
-- rekomendasi — a negative issue nobody has answered yet → klarifikasi or hak jawab; a good story about a
-  watched name → amplify; each with the issue and article pages that prove it.
+- rekomendasi — a negative issue about the organisation (its watchlist) nobody has answered yet →
+  klarifikasi or hak jawab; a good story about a watched name → amplify; each with the issue and article
+  pages that prove it.
+
+Links point into the web app only when its address is configured (`base_url`); without it, evidence is
+plain text, because a relative link in a PDF or an email leads nowhere.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from gaung.brief.clippings import (
+    Clipping,
+    canonical_in,
+    day_clippings,
+    evidence_link,
+    issue_articles,
+    social_platforms,
+)
+from gaung.brief.recommend import Recommendation, recommendations
+from gaung.brief.relevance import relevance
+from gaung.brief.speakers import QuoteTone, SpeakerItem, day_speakers
 from gaung.store.reports import OFFICE_TZ, TONE_LABELS, DayVolume, top_issues, volume_by_day
-from gaung.store.schema import assignments, mention_quotes, mentions, syndication_groups
+from gaung.store.schema import mentions
+
+if TYPE_CHECKING:
+    from gaung.config import WatchEntry
+
+__all__ = [
+    "BriefData",
+    "Clipping",
+    "Recommendation",
+    "SpeakerItem",
+    "build_brief_data",
+    "day_window",
+    "office_today",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +71,11 @@ TOP_ISSUES = 5  # "isu utama": the five a reader can take in at a glance
 TONE_DAYS = 14  # tone over time: two weeks show a trend without drowning the day
 TREND_DAYS = 7  # each issue's own trend: this week
 TOP_OUTLETS = 10
-TOP_SPEAKERS = 10
 TOP_POSTS = 5
+WATCH_ISSUES_MAX = 3  # "isu terkait instansi" after the top five: a pointer, not a second ranking
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_ARTICLES = 12  # TextRank is quadratic in sentences; a dozen articles already repeat themselves
-QUOTE_MAX_CHARS = 220
 SOCIAL_MAX = 20
-# An issue is "negative" for the recommendations when at least this many of its stories that day are
-# negative and they are at least this share of its stories: one angry story is noise, two with a
-# negative majority-ish share is what an analyst would flag for a response.
-NEGATIVE_ISSUE_MIN_STORIES = 2
-NEGATIVE_ISSUE_MIN_SHARE = 0.4
-# Hak jawab (UU Pers No. 40/1999) is addressed to one outlet; suggest it instead of a general klarifikasi
-# when one outlet carries at least this share of the issue's negative stories.
-HAK_JAWAB_OUTLET_SHARE = 0.6
-MAX_RESPONSE_RECOMMENDATIONS = 3
-MAX_AMPLIFY_RECOMMENDATIONS = 2
-# An assignment of one of these kinds on an issue means the office is already answering it.
-RESPONSE_KINDS = ("klarifikasi", "hak_jawab", "siaran_pers")
 # Trend words for an issue: today against the mean of the previous days that had stories. 1.5× up or
 # 2/3 down is a visible change on the small daily counts an issue has; in between is "steady".
 TREND_RISING = 1.5
@@ -107,22 +126,20 @@ class IssueItem:
     trend_word: str  # new | rising | falling | steady
     summary: list[str]
     headlines: list[Clipping]
-    link: str
+    link: str | None  # the issue page in Gaung; None without a base_url
+    related: list[str] = field(default_factory=list)  # watchlist names its stories mention
 
 
 @dataclass
-class Clipping:
+class WatchIssue:
+    """An issue outside the top five that touches the watchlist ("isu terkait instansi")."""
+
     id: int
-    title: str
-    site: str
-    published_at: datetime | None  # naive UTC
-    tone: str | None
-    url: str | None
-    copies: int  # other outlets' copies of the story
-    link: str  # the article page in Gaung
-    platform: str = "news"
-    author: str | None = None
-    engagement: int | None = None
+    label: str
+    stories: int
+    negative: int
+    related: list[str]
+    link: str | None
 
 
 @dataclass
@@ -131,15 +148,6 @@ class OutletShare:
     articles: int
     share: float  # percent of the day's articles
     negative: int
-
-
-@dataclass
-class SpeakerItem:
-    name: str
-    stories: int
-    tones: dict[str, int]
-    quote: str | None
-    quote_link: str | None
 
 
 @dataclass
@@ -155,17 +163,7 @@ class PostItem:
     engagements: float | None
     engagement_rate: float | None  # percent, by reach
     permalink: str | None
-    link: str
-
-
-@dataclass
-class Recommendation:
-    kind: str  # klarifikasi | hak_jawab | amplify
-    title: str  # the issue label or the story's headline
-    negative: int = 0
-    stories: int = 0
-    outlet: str | None = None  # the outlet a hak jawab goes to
-    evidence: list[tuple[str, str]] = field(default_factory=list)  # (label, link)
+    link: str | None
 
 
 @dataclass
@@ -186,6 +184,9 @@ class BriefData:
     tone_series: list[DayVolume] = field(default_factory=list)
     outlets: list[OutletShare] = field(default_factory=list)
     speakers: list[SpeakerItem] = field(default_factory=list)
+    speakers_tone_of: str = "statements"  # statements (tone model on the quotes) | stories (no model)
+    watchlist_active: bool = False  # relevance on: issues and clippings are marked, responses filtered
+    watch_issues: list[WatchIssue] = field(default_factory=list)
     clippings: list[Clipping] = field(default_factory=list)
     clippings_more: int = 0
     social: list[Clipping] = field(default_factory=list)
@@ -230,14 +231,6 @@ class BriefData:
         }
 
 
-def _canonical_in(start: datetime, end: datetime) -> list[sa.ColumnElement[bool]]:
-    return [
-        mentions.c.is_canonical.is_(True),
-        mentions.c.published_at >= start,
-        mentions.c.published_at < end,
-    ]
-
-
 def build_brief_data(
     conn: Connection,
     day: date,
@@ -245,11 +238,20 @@ def build_brief_data(
     organisation: str,
     base_url: str = "",
     max_clippings: int = 60,
+    watchlist: Sequence[WatchEntry] = (),
+    quote_tone: QuoteTone | None = None,
     now: datetime | None = None,
 ) -> BriefData:
-    """Read everything the brief for `day` says. `base_url` prefixes the evidence links."""
+    """Read everything the brief for `day` says.
+
+    `base_url` (the web app's address) makes the evidence links absolute; empty, evidence is plain text.
+    `watchlist` decides which issues and stories concern the office (see `gaung.brief.relevance`);
+    `quote_tone` classifies the top speakers' statements (see `gaung.brief.speakers.quote_tone_model`),
+    without it the speakers' column shows the tone of the stories quoting them.
+    """
     start, end = day_window(day)
     base = base_url.rstrip("/")
+    watch = relevance(watchlist)
     # volume_by_day counts days up to `until` inclusive; the microsecond keeps the next day out, and the
     # partial first bucket (one microsecond of day -TONE_DAYS) is dropped.
     until = end - timedelta(microseconds=1)
@@ -279,23 +281,27 @@ def build_brief_data(
     ).one()
     data.articles = int(articles)
     data.outlets_count = int(outlets_count)
-    speakers = conn.execute(
-        sa.select(mention_quotes.c.speaker)
-        .distinct()
-        .join(mentions, mentions.c.id == mention_quotes.c.mention_id)
-        .where(*_canonical_in(start, end), mention_quotes.c.speaker.is_not(None))
-    ).scalars()
-    data.speakers_count = sum(1 for name in speakers if _is_speaker(name))
-    data.issues = _issues(conn, day, start, end, until, base)
+    data.watchlist_active = watch.active
+    issue_hits = watch.issue_hits(conn, canonical_in(start, end))
+    data.issues = _issues(conn, day, start, end, until, base, issue_hits)
+    if issue_hits and not any(issue.related for issue in data.issues):
+        data.watch_issues = _watch_issues(conn, start, end, base, issue_hits)
     data.outlets = _outlets(conn, start, end, data.articles)
-    data.speakers = _speakers(conn, start, end, base)
-    data.clippings, data.clippings_more = _clippings(
-        conn, start, end, base, platform="news", cap=max_clippings
+    speakers = day_speakers(
+        conn,
+        canonical_in(start, end),
+        lambda mention_id: evidence_link(base, f"/mentions/{mention_id}"),
+        watchlist=watchlist,
+        quote_tone=quote_tone,
     )
-    data.social, data.social_more = _clippings(conn, start, end, base, platform=None, cap=SOCIAL_MAX)
-    data.social_platforms = _social_platforms(conn, start, end)
+    data.speakers_count, data.speakers, data.speakers_tone_of = speakers.count, speakers.top, speakers.tone_of
+    data.clippings, data.clippings_more = day_clippings(
+        conn, start, end, base, platform="news", cap=max_clippings, watch=watch
+    )
+    data.social, data.social_more = day_clippings(conn, start, end, base, platform=None, cap=SOCIAL_MAX)
+    data.social_platforms = social_platforms(conn, start, end)
     data.posts, data.posts_total = _posts(conn, start, end, base)
-    data.recommendations = _recommendations(conn, start, end, base)
+    data.recommendations = recommendations(conn, start, end, base, issue_hits, watch)
     return data
 
 
@@ -303,7 +309,13 @@ def build_brief_data(
 
 
 def _issues(
-    conn: Connection, day: date, start: datetime, end: datetime, until: datetime, base: str
+    conn: Connection,
+    day: date,
+    start: datetime,
+    end: datetime,
+    until: datetime,
+    base: str,
+    issue_hits: dict[int, list[str]],
 ) -> list[IssueItem]:
     ranked = top_issues(conn, until, days=1, limit=TOP_ISSUES)
     ids = [int(item.key) for item in ranked]
@@ -312,7 +324,7 @@ def _issues(
     tones: dict[int, dict[str, int]] = {i: dict.fromkeys(TONE_LABELS, 0) for i in ids}
     for issue_id, tone, count in conn.execute(
         sa.select(mentions.c.issue_id, mentions.c.tone, sa.func.count())
-        .where(*_canonical_in(start, end), mentions.c.issue_id.in_(ids))
+        .where(*canonical_in(start, end), mentions.c.issue_id.in_(ids))
         .group_by(mentions.c.issue_id, mentions.c.tone)
     ):
         tones[int(issue_id)][tone if tone in TONE_LABELS else "neutral"] += int(count)
@@ -329,7 +341,7 @@ def _issues(
     for item in ranked:
         issue_id = int(item.key)
         trend = volume_by_day(conn, until, days=TREND_DAYS, issue_id=issue_id)[1:]
-        articles = _issue_articles(conn, issue_id, start, end, base)
+        articles = issue_articles(conn, issue_id, start, end, base)
         items.append(
             IssueItem(
                 id=issue_id,
@@ -341,10 +353,40 @@ def _issues(
                 trend_word=_trend_word([v.total for v in trend]),
                 summary=_summary(conn, issue_id, item.label, start, end),
                 headlines=articles,
-                link=f"{base}/issues/{issue_id}",
+                link=evidence_link(base, f"/issues/{issue_id}"),
+                related=issue_hits.get(issue_id, []),
             )
         )
     return items
+
+
+def _watch_issues(
+    conn: Connection, start: datetime, end: datetime, base: str, issue_hits: dict[int, list[str]]
+) -> list[WatchIssue]:
+    """The day's biggest issues that touch the watchlist (called when none of the top five does)."""
+    from gaung.store.schema import issues
+
+    negative = sa.func.sum(sa.case((mentions.c.tone == "negative", 1), else_=0))
+    stories = sa.func.count().label("stories")
+    rows = conn.execute(
+        sa.select(mentions.c.issue_id, issues.c.label, stories, negative)
+        .join(issues, issues.c.id == mentions.c.issue_id)
+        .where(*canonical_in(start, end), mentions.c.issue_id.in_(list(issue_hits)))
+        .group_by(mentions.c.issue_id, issues.c.label)
+        .order_by(stories.desc(), mentions.c.issue_id)
+        .limit(WATCH_ISSUES_MAX)
+    ).all()
+    return [
+        WatchIssue(
+            id=int(issue_id),
+            label=str(label or f"#{issue_id}"),
+            stories=int(count),
+            negative=int(neg or 0),
+            related=issue_hits[int(issue_id)],
+            link=evidence_link(base, f"/issues/{issue_id}"),
+        )
+        for issue_id, label, count, neg in rows
+    ]
 
 
 def _trend_word(totals: list[int]) -> str:
@@ -369,100 +411,13 @@ def _summary(conn: Connection, issue_id: int, label: str, start: datetime, end: 
         row.text
         for row in conn.execute(
             sa.select(mentions.c.text)
-            .where(*_canonical_in(start, end), mentions.c.issue_id == issue_id)
+            .where(*canonical_in(start, end), mentions.c.issue_id == issue_id)
             .order_by(mentions.c.published_at, mentions.c.id)  # oldest first, as summarize asks
             .limit(SUMMARY_MAX_ARTICLES)
         )
         if row.text
     ]
     return summarize(texts, max_sentences=SUMMARY_SENTENCES, title=label)
-
-
-def _clipping_columns() -> list[Any]:
-    return [
-        mentions.c.id,
-        mentions.c.title,
-        mentions.c.text,
-        mentions.c.site,
-        mentions.c.published_at,
-        mentions.c.tone,
-        mentions.c.url,
-        mentions.c.platform,
-        mentions.c.author,
-        mentions.c.engagement,
-        syndication_groups.c.outlets,
-    ]
-
-
-def _clipping(row: Any, base: str) -> Clipping:
-    title = (row.title or "").strip()
-    if not title:  # social posts often have no title: the first words of the text stand in
-        words = " ".join((row.text or "").split())
-        title = words[:140] + ("…" if len(words) > 140 else "")
-    engagement = row.engagement if isinstance(row.engagement, dict) else {}
-    total = sum(v for v in engagement.values() if isinstance(v, int) and not isinstance(v, bool))
-    return Clipping(
-        id=int(row.id),
-        title=title,
-        site=row.site or "-",
-        published_at=row.published_at,
-        tone=row.tone,
-        url=row.url,
-        copies=max(int(row.outlets or 1) - 1, 0),
-        link=f"{base}/mentions/{row.id}",
-        platform=row.platform or "news",
-        author=row.author,
-        engagement=total or None,
-    )
-
-
-def _from_mentions() -> Any:
-    return mentions.join(
-        syndication_groups, syndication_groups.c.id == mentions.c.syndication_group_id, isouter=True
-    )
-
-
-def _issue_articles(
-    conn: Connection, issue_id: int, start: datetime, end: datetime, base: str
-) -> list[Clipping]:
-    """The issue's two widest-reaching stories of the day: the evidence behind its summary."""
-    rows = conn.execute(
-        sa.select(*_clipping_columns())
-        .select_from(_from_mentions())
-        .where(*_canonical_in(start, end), mentions.c.issue_id == issue_id)
-        .order_by(
-            sa.func.coalesce(syndication_groups.c.outlets, 1).desc(), mentions.c.published_at, mentions.c.id
-        )
-        .limit(2)
-    )
-    return [_clipping(row, base) for row in rows]
-
-
-def _clippings(
-    conn: Connection, start: datetime, end: datetime, base: str, *, platform: str | None, cap: int
-) -> tuple[list[Clipping], int]:
-    """The day's stories in time order (news, or with platform None everything that is not news)."""
-    where = _canonical_in(start, end)
-    kind = sa.func.coalesce(mentions.c.platform, "news")
-    where.append(kind == "news" if platform == "news" else kind != "news")
-    total = int(conn.execute(sa.select(sa.func.count()).select_from(mentions).where(*where)).scalar_one())
-    rows = conn.execute(
-        sa.select(*_clipping_columns())
-        .select_from(_from_mentions())
-        .where(*where)
-        .order_by(mentions.c.published_at, mentions.c.id)
-        .limit(cap)
-    )
-    listed = [_clipping(row, base) for row in rows]
-    return listed, total - len(listed)
-
-
-def _social_platforms(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
-    kind = sa.func.coalesce(mentions.c.platform, "news")
-    rows = conn.execute(
-        sa.select(kind, sa.func.count()).where(*_canonical_in(start, end), kind != "news").group_by(kind)
-    ).all()
-    return {str(name): int(count) for name, count in sorted(rows, key=lambda r: (-int(r[1]), str(r[0])))}
 
 
 # -- eksposur media, narasumber -------------------------------------------------------------------
@@ -482,54 +437,6 @@ def _outlets(conn: Connection, start: datetime, end: datetime, articles: int) ->
     return [
         OutletShare(str(site), int(n), int(n) / articles * 100 if articles else 0.0, int(neg or 0))
         for site, n, neg in rows
-    ]
-
-
-def _is_speaker(name: Any) -> bool:
-    """The quote attributor sometimes takes a number for a speaker ("6 persen responden"): not a person."""
-    return str(name or "")[:1].isalpha()
-
-
-def _speakers(conn: Connection, start: datetime, end: datetime, base: str) -> list[SpeakerItem]:
-    """Who was quoted in most stories of the day, the tone of those stories and one short quote."""
-    stories = sa.func.count(sa.distinct(mention_quotes.c.mention_id)).label("n")
-    quoted = [*_canonical_in(start, end), mention_quotes.c.speaker.is_not(None)]
-    top = conn.execute(
-        sa.select(mention_quotes.c.speaker, stories)
-        .join(mentions, mentions.c.id == mention_quotes.c.mention_id)
-        .where(*quoted)
-        .group_by(mention_quotes.c.speaker)
-        .order_by(stories.desc(), mention_quotes.c.speaker)
-        .limit(TOP_SPEAKERS * 3)
-    ).all()
-    top = [r for r in top if _is_speaker(r[0])][:TOP_SPEAKERS]
-    names = [str(r[0]) for r in top]
-    if not names:
-        return []
-    tones: dict[str, dict[str, int]] = {name: dict.fromkeys(TONE_LABELS, 0) for name in names}
-    seen: set[tuple[str, int]] = set()
-    quotes: dict[str, tuple[str, int]] = {}
-    for speaker, mention_id, tone, text in conn.execute(
-        sa.select(mention_quotes.c.speaker, mentions.c.id, mentions.c.tone, mention_quotes.c.text)
-        .join(mentions, mentions.c.id == mention_quotes.c.mention_id)
-        .where(*quoted, mention_quotes.c.speaker.in_(names))
-        .order_by(mentions.c.published_at, mentions.c.id, mention_quotes.c.start)
-    ):
-        if (speaker, mention_id) not in seen:  # a story quoting someone three times counts once
-            seen.add((speaker, mention_id))
-            tones[speaker][tone if tone in TONE_LABELS else "neutral"] += 1
-        clean = " ".join((text or "").split())
-        if speaker not in quotes and 30 <= len(clean) <= QUOTE_MAX_CHARS:
-            quotes[speaker] = (clean, int(mention_id))
-    return [
-        SpeakerItem(
-            name=name,
-            stories=int(n),
-            tones=tones[name],
-            quote=quotes[name][0] if name in quotes else None,
-            quote_link=f"{base}/mentions/{quotes[name][1]}" if name in quotes else None,
-        )
-        for name, n in ((str(r[0]), r[1]) for r in top)
     ]
 
 
@@ -564,107 +471,7 @@ def _posts(conn: Connection, start: datetime, end: datetime, base: str) -> tuple
                 engagements=total,
                 engagement_rate=engagement_rate_by_reach(post).value,
                 permalink=post.get("permalink"),
-                link=f"{base}/content/posts/{post['id']}",
+                link=evidence_link(base, f"/content/posts/{post['id']}"),
             )
         )
     return items, len(own)
-
-
-# -- rekomendasi ----------------------------------------------------------------------------------
-
-
-def _recommendations(conn: Connection, start: datetime, end: datetime, base: str) -> list[Recommendation]:
-    found = _respond_to_negative_issues(conn, start, end, base)
-    found += _amplify_good_stories(conn, end, base)
-    return found
-
-
-def _respond_to_negative_issues(
-    conn: Connection, start: datetime, end: datetime, base: str
-) -> list[Recommendation]:
-    """Negative issues of the day without a response assignment → klarifikasi, or hak jawab to one outlet."""
-    from gaung.store.schema import issues
-
-    negative = sa.func.sum(sa.case((mentions.c.tone == "negative", 1), else_=0)).label("negative")
-    total = sa.func.count().label("total")
-    candidates = conn.execute(
-        sa.select(mentions.c.issue_id, negative, total)
-        .where(*_canonical_in(start, end), mentions.c.issue_id.is_not(None))
-        .group_by(mentions.c.issue_id)
-        .having(negative >= NEGATIVE_ISSUE_MIN_STORIES)
-        .order_by(negative.desc(), mentions.c.issue_id)
-    ).all()
-    candidates = [c for c in candidates if int(c.negative) / int(c.total) >= NEGATIVE_ISSUE_MIN_SHARE]
-    if not candidates:
-        return []
-    ids = [int(c.issue_id) for c in candidates]
-    answered = {
-        int(i)
-        for (i,) in conn.execute(
-            sa.select(assignments.c.issue_id).where(
-                assignments.c.issue_id.in_(ids), assignments.c.kind.in_(RESPONSE_KINDS)
-            )
-        )
-    }
-    labels = dict(conn.execute(sa.select(issues.c.id, issues.c.label).where(issues.c.id.in_(ids))).all())
-    found = []
-    for candidate in candidates:
-        issue_id = int(candidate.issue_id)
-        if issue_id in answered:
-            continue
-        rows = conn.execute(
-            sa.select(mentions.c.id, mentions.c.site, mentions.c.title)
-            .where(*_canonical_in(start, end), mentions.c.issue_id == issue_id, mentions.c.tone == "negative")
-            .order_by(mentions.c.published_at, mentions.c.id)
-        ).all()
-        by_outlet: dict[str, int] = defaultdict(int)
-        for row in rows:
-            by_outlet[row.site or "-"] += 1
-        outlet, most = max(sorted(by_outlet.items()), key=lambda pair: pair[1])
-        hak_jawab = outlet != "-" and most / len(rows) >= HAK_JAWAB_OUTLET_SHARE
-        label = str(labels.get(issue_id) or f"#{issue_id}")
-        evidence = [(label, f"{base}/issues/{issue_id}")]
-        evidence += [(row.title or f"#{row.id}", f"{base}/mentions/{row.id}") for row in rows[:2]]
-        found.append(
-            Recommendation(
-                kind="hak_jawab" if hak_jawab else "klarifikasi",
-                title=label,
-                negative=int(candidate.negative),
-                stories=int(candidate.total),
-                outlet=outlet if hak_jawab else None,
-                evidence=evidence,
-            )
-        )
-        if len(found) == MAX_RESPONSE_RECOMMENDATIONS:
-            break
-    return found
-
-
-def _amplify_good_stories(conn: Connection, end: datetime, base: str) -> list[Recommendation]:
-    """The day's best "kebaikan" stories (see `gaung.store.monitoring.good_stories`) not yet taken up."""
-    from gaung.store.monitoring import good_stories
-
-    ranked = good_stories(conn, end.replace(tzinfo=UTC), days=1, limit=MAX_AMPLIFY_RECOMMENDATIONS + 5)
-    ids = [int(r.story.id) for r in ranked]
-    taken = (
-        {
-            int(i)
-            for (i,) in conn.execute(
-                sa.select(assignments.c.mention_id).where(assignments.c.mention_id.in_(ids))
-            )
-        }
-        if ids
-        else set()
-    )
-    found = []
-    for ranked_story in ranked:
-        story = ranked_story.story
-        if int(story.id) in taken:
-            continue
-        evidence = [(story.title or f"#{story.id}", f"{base}/mentions/{story.id}")]
-        found.append(
-            Recommendation(kind="amplify", title=story.title, stories=story.outlets, evidence=evidence)
-        )
-        if len(found) == MAX_AMPLIFY_RECOMMENDATIONS:
-            break
-    return found

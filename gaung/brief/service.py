@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from gaung.brief.data import BriefData, build_brief_data, office_today
 from gaung.brief.errors import BriefError
 from gaung.brief.render import Logo, load_logo, long_date, render_html, render_pdf
+from gaung.brief.speakers import quote_tone_model
 from gaung.brief.store import save_brief
 from gaung.config import Settings
 from gaung.store.db import transaction
@@ -109,6 +110,8 @@ def make_brief(
             organisation=settings.organisation,
             base_url=base_url(settings),
             max_clippings=settings.brief.max_clippings,
+            watchlist=settings.watchlist,
+            quote_tone=quote_tone_model(settings.watchlist),
             now=now,
         )
     html = render_html(data, lang=lang, logo=logo)

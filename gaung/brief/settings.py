@@ -27,7 +27,7 @@ class BriefSettings:
     lang: str = "id"  # the language of the scheduled brief: id | en
     logo: str = ""  # an image file (PNG, JPEG, GIF, WebP or SVG); relative paths start at gaung.toml
     max_clippings: int = 60  # rekap kliping lists this many stories, then "and N more"
-    base_url: str = ""  # the web app's address for evidence links; empty: [delivery] base_url, else relative
+    base_url: str = ""  # the web app's address for evidence links; empty: [delivery] base_url, else no links
 
     def scheduled_time(self) -> time_of_day:
         """`time` as a `datetime.time` (validated when the settings are loaded)."""
@@ -60,6 +60,12 @@ def brief_settings_from_dict(data: Any, where: str) -> BriefSettings:
     parse_time(settings.time, f"{where} [brief] time")
     if settings.lang not in LANGUAGES:
         raise ConfigError(f"{where} [brief] lang: use one of {', '.join(LANGUAGES)}, got {settings.lang!r}")
+    if settings.base_url.strip() and not re.match(r"^https?://[^\s/]+", settings.base_url.strip()):
+        # a relative or schemeless address makes links that lead nowhere from a PDF or an email
+        raise ConfigError(
+            f"{where} [brief] base_url: expected the web app's full address like "
+            f'"https://gaung.example.go.id", got {settings.base_url!r}'
+        )
     if settings.max_clippings < 1:
         raise ConfigError(
             f"{where} [brief] max_clippings: expected a number ≥ 1, got {settings.max_clippings}"

@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from gaung.deliver.dispatch import DispatchSummary
-from gaung.deliver.outbox import active_recipients, list_deliveries, retry, status_counts
+from gaung.deliver.outbox import active_recipients, for_display, list_deliveries, retry, status_counts
+from gaung.deliver.settings import shown_address
 from gaung.errors import GaungError
 from gaung.store.db import transaction
 from gaung.web.templating import local_time
@@ -65,7 +66,7 @@ def status_command(
         table.add_row(
             escape(recipient.name),
             recipient.channel,
-            escape(recipient.address),
+            escape(shown_address(recipient.channel, recipient.address)),
             ", ".join(recipient.kinds),
             escape(recipient.problem or ""),
         )
@@ -74,7 +75,7 @@ def status_command(
     log = Table(
         "id", "kind", "ref", "recipient", "status", "tries", "created (WIB)", "sent (WIB)", "last error"
     )
-    for row in rows:
+    for row in map(for_display, rows):
         log.add_row(
             str(row["id"]),
             row["kind"],

@@ -5,13 +5,20 @@ Security modes: `starttls` (port 587, upgrade before AUTH), `tls` (implicit TLS,
 office runs its own CA. The password is read from the environment variable named by `password_env`.
 
 A message the server accepted is never reported as failed: once DATA is answered with 2xx, a failure
-to say QUIT politely is ignored, so the dispatcher does not send it a second time.
+to say QUIT politely is ignored, so the dispatcher does not send it a second time. QUIT waits at most
+QUIT_TIMEOUT, and not at all after a server that already let a step time out.
+
+The HTML part is never the stored HTML document (the brief's, with inline SVG charts and CSS that many
+mail clients strip): it is `compact_html` — the message's own text with clickable links and a note naming
+the attached PDF, which carries the full brief.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import os
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -19,7 +26,45 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from gaung.deliver.channels import DeliveryError, one_line
 from gaung.deliver.outbox import Message
-from gaung.deliver.settings import DeliverySettings, Recipient, SmtpSettings, address_problem
+from gaung.deliver.settings import (
+    DeliverySettings,
+    Recipient,
+    SmtpSettings,
+    address_problem,
+    secret_env_problem,
+)
+
+QUIT_TIMEOUT = 5.0  # the goodbye after an accepted message; the dispatcher counts it in max_send_seconds
+LINK_RE = re.compile(r"https?://[^\s<>\"']+")
+
+
+def compact_html(message: Message) -> str:
+    """A mail-client-safe HTML body: the text in paragraphs, links clickable, the attachment named."""
+
+    def paragraph(block: str) -> str:
+        lines = []
+        for line in block.splitlines():
+            escaped, last = [], 0
+            for match in LINK_RE.finditer(line):
+                url = match.group(0).rstrip(".,;:)")
+                escaped.append(html.escape(line[last : match.start()]))
+                escaped.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+                last = match.start() + len(url)
+            escaped.append(html.escape(line[last:]))
+            lines.append("".join(escaped))
+        return "<p>" + "<br>\n".join(lines) + "</p>"
+
+    blocks = [block for block in re.split(r"\n\s*\n", message.text.strip()) if block.strip()]
+    body = "\n".join(paragraph(block) for block in blocks)
+    if message.attachment is not None:
+        body += (
+            '\n<p style="color:#555">Laporan lengkap terlampir / full report attached: '
+            f"<b>{html.escape(message.attachment[0])}</b></p>"
+        )
+    return (
+        '<!doctype html>\n<html><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;'
+        f'line-height:1.5;color:#222">\n{body}\n</body></html>\n'
+    )
 
 
 def build_email(message: Message, recipient: Recipient, smtp: SmtpSettings) -> EmailMessage:
@@ -35,8 +80,8 @@ def build_email(message: Message, recipient: Recipient, smtp: SmtpSettings) -> E
         idstring=f"gaung.{message.kind}.{message.delivery_id or 0}", domain=domain
     )
     email.set_content(message.text)
-    if message.html:
-        email.add_alternative(message.html, subtype="html")
+    if message.html:  # a rich message: a compact HTML part, never the stored document (module docstring)
+        email.add_alternative(compact_html(message), subtype="html")
     if message.attachment is not None:
         name, content, mime = message.attachment
         maintype, _, subtype = mime.partition("/")
@@ -72,6 +117,10 @@ def send(message: Message, recipient: Recipient, settings: DeliverySettings) -> 
     problem = address_problem("email", recipient.address)
     if problem:
         raise DeliveryError(problem, permanent=True)
+    if smtp.user and secret_env_problem(smtp.password_env):
+        raise DeliveryError(
+            f"[delivery.smtp] password_env: {secret_env_problem(smtp.password_env)}", permanent=True
+        )
     password = os.environ.get(smtp.password_env, "") if smtp.user else ""
     if smtp.user and not password:
         raise DeliveryError(
@@ -97,6 +146,7 @@ def send(message: Message, recipient: Recipient, settings: DeliverySettings) -> 
         raise _refused(where, "greeting", exc.smtp_code, exc.smtp_error) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"cannot connect to mail server {where}: {one_line(str(exc))}") from None
+    answering = True  # False once the server let a step time out: then no QUIT, just close
     try:
         if smtp.user:
             client.login(smtp.user, password)
@@ -113,12 +163,16 @@ def send(message: Message, recipient: Recipient, settings: DeliverySettings) -> 
     except smtplib.SMTPResponseException as exc:
         raise _refused(where, "message", exc.smtp_code, exc.smtp_error) from None
     except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
+        answering = False
         raise _silent(where, smtp, exc) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"mail server {where}: {one_line(str(exc))}") from None
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            client.quit()  # the message is accepted by now (or already failed): never fail on goodbye
+        if answering:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                if client.sock is not None:
+                    client.sock.settimeout(min(QUIT_TIMEOUT, smtp.timeout))
+                client.quit()  # the message is accepted by now (or already failed): never fail on goodbye
         client.close()
     return f"accepted by {where}"
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from gaung.deliver.settings import KINDS, Recipient, address_problem
+from gaung.deliver.settings import KINDS, Recipient, address_problem, shown_address
 from gaung.errors import GaungError
 from gaung.store.schema import deliveries, delivery_items, delivery_recipients
 
@@ -265,6 +265,21 @@ def list_deliveries(
     if recipient:
         query = query.where(deliveries.c.recipient == recipient)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def for_display(row: dict[str, Any]) -> dict[str, Any]:
+    """A log row as the page, the API and the CLI show it: a webhook URL only as scheme://host/….
+
+    Also scrubs the full URL from `last_error` and `receipt`, for rows written before errors were redacted.
+    """
+    shown = shown_address(row["channel"], row["address"])
+    if shown == row["address"]:
+        return row
+    scrub = {
+        key: row[key].replace(row["address"], shown) if isinstance(row.get(key), str) else row.get(key)
+        for key in ("last_error", "receipt")
+    }
+    return {**row, **scrub, "address": shown}
 
 
 def status_counts(conn: Connection) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Delivery settings: `[delivery]` (SMTP, Telegram, webhooks, retries) and `[[recipients]]` in gaung.toml.
 
 Secrets never live in the file (nor on the settings page): the file names the environment variable
-that holds them (`password_env`, `token_env`, `secret_env`).
+that holds them (`password_env`, `token_env`, `secret_env`) — a GAUNG_… name that is not one of Gaung's
+own settings (`secret_env_problem`), so no edit can send the database URL to a server it names.
 
 Addresses are checked when the file is loaded, but a bad address is *not* fatal: the recipient keeps a
 `problem`, its deliveries fail with that message (naming the recipient), and every other recipient still
@@ -31,7 +32,25 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_RE = re.compile(rf"^{_LOCAL}@{_LABEL}(?:\.{_LABEL})+$")
 # A numeric chat id (groups and channels are negative) or a public @channelname.
 CHAT_ID_RE = re.compile(r"^(?:-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Secrets are read from environment variables the file names, and sent to servers the file names. So that
+# an admin's edit cannot send the server's own environment (a database URL with its password) to a mail
+# server or a URL of their choosing, a secret variable must be named GAUNG_… and must not be one of the
+# variables Gaung reads as its own settings (see gaung/config.py and the modules named below).
+SECRET_ENV_RE = re.compile(r"^GAUNG_[A-Z0-9_]+$")
+RESERVED_ENV = frozenset(
+    {
+        "GAUNG_HOME",  # config.py: the data directory
+        "GAUNG_CONFIG",  # config.py: the settings file
+        "GAUNG_DATABASE_URL",  # config.py: the database, with its password
+        "GAUNG_MODELS",  # analyze/modelstore.py, analyze/ner.py
+        "GAUNG_ANALYSIS_WORKERS",  # analyze/pipeline.py
+        "GAUNG_TRUST_PROXY",  # web/auth.py
+        "GAUNG_TEST_DATABASE_URL",  # tests/conftest.py: a database URL with its password
+        "GAUNG_TEST_PG_ADMIN_URL",  # tests/conftest.py
+    }
+)
+MAX_TIMEOUT = 120.0  # seconds per answer; a server silent for longer is down, and claims must outlast sends
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass
@@ -106,6 +125,39 @@ class Recipient:
         return table
 
 
+def secret_env_problem(name: str) -> str | None:
+    """Why `name` may not hold a delivery secret (see SECRET_ENV_RE), or None when it may."""
+    if not SECRET_ENV_RE.match(name):
+        return (
+            f"{name!r} is not allowed: name a variable that starts with GAUNG_ and has only capital "
+            "letters, digits and _ (e.g. GAUNG_SMTP_PASSWORD)"
+        )
+    if name in RESERVED_ENV:
+        return f"{name!r} is one of Gaung's own settings, not a delivery secret; use e.g. GAUNG_SMTP_PASSWORD"
+    return None
+
+
+def shown_address(channel: str, address: str) -> str:
+    """The address as the log, the API and error lines show it: a webhook URL only as scheme://host/….
+
+    Webhook URLs often carry their token in the path or query (`/hooks/T0K3N`), so everything after the
+    host is hidden; email addresses and chat ids are shown whole.
+    """
+    if channel != "webhook":
+        return address
+    return _redacted_url(address)
+
+
+def _redacted_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme and parts.netloc:
+        host = parts.netloc.rpartition("@")[2]  # never a user:password@
+        rest = url.strip().split(parts.netloc, 1)[1]
+        return f"{parts.scheme}://{host}" + ("/…" if rest.strip("/") else rest)
+    cut = min((i for i in (url.find("/"), url.find("?")) if i >= 0), default=-1)
+    return url if cut < 0 else url[:cut] + "/…"
+
+
 def address_problem(channel: str, address: str) -> str | None:
     """Why `address` cannot be used on `channel`, or None when it looks deliverable."""
     address = address.strip()
@@ -120,7 +172,7 @@ def address_problem(channel: str, address: str) -> str | None:
     elif channel == "webhook":
         parts = urlsplit(address)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            return f"{address!r} is not an http(s) URL"
+            return f"{_redacted_url(address)!r} is not an http(s) URL"
     else:
         return f"unknown channel {channel!r}"
     return None
@@ -197,10 +249,18 @@ def _check_delivery(delivery: DeliverySettings, where: str) -> None:
         ("[delivery.smtp].password_env", smtp.password_env),
         ("[delivery.telegram].token_env", delivery.telegram.token_env),
     ):
-        if env_name and not ENV_NAME_RE.match(env_name):
-            raise ConfigError(f"{where} {label}: {env_name!r} is not an environment variable name")
-    if urlsplit(delivery.telegram.api_url).scheme not in ("http", "https"):
-        raise ConfigError(f"{where} [delivery.telegram].api_url: {delivery.telegram.api_url!r} is not a URL")
+        problem = secret_env_problem(env_name) if env_name else None
+        if problem:
+            raise ConfigError(f"{where} {label}: {problem}")
+    api = urlsplit(delivery.telegram.api_url)
+    # The bot token travels in the URL: https, or plain http only to a Bot API server on this machine.
+    if not api.hostname or not (
+        api.scheme == "https" or (api.scheme == "http" and api.hostname in LOOPBACK_HOSTS)
+    ):
+        raise ConfigError(
+            f"{where} [delivery.telegram].api_url: {delivery.telegram.api_url!r} must be an https:// URL "
+            "(http:// only for a Bot API server on this machine)"
+        )
     if delivery.max_attempts < 1:
         raise ConfigError(f"{where} [delivery].max_attempts: must be at least 1")
     for label, value in (
@@ -213,6 +273,13 @@ def _check_delivery(delivery: DeliverySettings, where: str) -> None:
     ):
         if value <= 0:
             raise ConfigError(f"{where} [delivery].{label}: must be more than 0 seconds")
+    for label, value in (
+        ("smtp.timeout", smtp.timeout),
+        ("telegram.timeout", delivery.telegram.timeout),
+        ("webhook.timeout", delivery.webhook.timeout),
+    ):
+        if value > MAX_TIMEOUT:
+            raise ConfigError(f"{where} [delivery].{label}: at most {MAX_TIMEOUT:g} seconds, got {value:g}")
 
 
 def parse_recipient(entry: Any, where: str) -> Recipient:
@@ -248,8 +315,13 @@ def parse_recipient(entry: Any, where: str) -> Recipient:
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}.enabled: expected true or false, got {enabled!r}")
     secret_env = entry.get("secret_env", "")
-    if not isinstance(secret_env, str) or (secret_env and not ENV_NAME_RE.match(secret_env)):
-        raise ConfigError(f"{where}.secret_env: {secret_env!r} is not an environment variable name")
+    if not isinstance(secret_env, str):
+        raise ConfigError(
+            f"{where}.secret_env: expected the name of an environment variable, got {secret_env!r}"
+        )
+    problem = secret_env_problem(secret_env) if secret_env else None
+    if problem:
+        raise ConfigError(f"{where}.secret_env: {problem}")
     address = address.strip()
     problem = address_problem(channel, address)
     return Recipient(

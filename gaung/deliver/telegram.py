@@ -14,7 +14,7 @@ import httpx
 
 from gaung.deliver.channels import DeliveryError, one_line
 from gaung.deliver.outbox import Message
-from gaung.deliver.settings import DeliverySettings, Recipient, address_problem
+from gaung.deliver.settings import DeliverySettings, Recipient, address_problem, secret_env_problem
 
 MAX_TEXT_CHARS = 4096  # Bot API limits (https://core.telegram.org/bots/api#sendmessage)
 MAX_CAPTION_CHARS = 1024
@@ -27,6 +27,9 @@ def _fit(text: str, limit: int) -> str:
 def send(message: Message, recipient: Recipient, settings: DeliverySettings) -> str:
     """Send one Telegram message; returns its message id, raises DeliveryError saying why not."""
     config = settings.telegram
+    problem = secret_env_problem(config.token_env)
+    if problem:
+        raise DeliveryError(f"[delivery.telegram] token_env: {problem}", permanent=True)
     token = os.environ.get(config.token_env, "").strip()
     if not token:
         raise DeliveryError(

@@ -4,6 +4,8 @@ Body:
     {"kind": "alert", "ref": "42", "delivery_id": 7, "subject": "...", "text": "...", "html": "..." | null,
      "attachment": {"name": "...", "mime": "application/pdf", "base64": "..."} | null}
 
+The URL is shown only as scheme://host/… in the log, the API and error lines: it often holds a token.
+
 Headers: `X-Gaung-Event` (the kind), `X-Gaung-Delivery` (the delivery id: the same on every retry, so
 a receiver can drop a repeat) and, when the recipient names a secret (`secret_env`),
 `X-Gaung-Signature: sha256=<hex HMAC-SHA256 of the raw body>` — the scheme GitHub uses.
@@ -22,7 +24,13 @@ import httpx
 
 from gaung.deliver.channels import DeliveryError, one_line
 from gaung.deliver.outbox import Message
-from gaung.deliver.settings import DeliverySettings, Recipient, address_problem
+from gaung.deliver.settings import (
+    DeliverySettings,
+    Recipient,
+    address_problem,
+    secret_env_problem,
+    shown_address,
+)
 
 USER_AGENT = "Gaung-Webhook/1"
 RETRYABLE_STATUSES = {408, 425, 429}  # plus every 5xx
@@ -63,6 +71,9 @@ def send(message: Message, recipient: Recipient, settings: DeliverySettings) -> 
         "X-Gaung-Delivery": str(message.delivery_id or ""),
     }
     if recipient.secret_env:
+        problem = secret_env_problem(recipient.secret_env)
+        if problem:
+            raise DeliveryError(f"secret_env: {problem}", permanent=True)
         secret = os.environ.get(recipient.secret_env, "")
         if not secret:
             raise DeliveryError(
@@ -76,8 +87,9 @@ def send(message: Message, recipient: Recipient, settings: DeliverySettings) -> 
             response = client.post(recipient.address, content=body, headers=headers)
     except httpx.TimeoutException:
         raise DeliveryError(f"the webhook did not answer within {timeout:g} s") from None
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"cannot reach the webhook: {one_line(str(exc))}") from None
+    except httpx.HTTPError as exc:  # the URL may carry a token: never in the error line
+        reason = str(exc).replace(recipient.address, shown_address("webhook", recipient.address))
+        raise DeliveryError(f"cannot reach the webhook: {one_line(reason)}") from None
     if 200 <= response.status_code < 300:
         return f"HTTP {response.status_code}"
     answer = one_line(response.text, 200) or response.reason_phrase

@@ -84,8 +84,9 @@ class Monitor:
                 summary.merge(await self.drain_queue())
             finally:
                 self._fetcher = None
-        self.check_alerts()
-        # rendering a PDF takes seconds: off the event loop, so the delivery tick keeps its pace
+        # Both query the database (and rendering a PDF takes seconds): off the event loop, so the
+        # delivery tick keeps its pace.
+        await asyncio.to_thread(self.check_alerts)
         await asyncio.to_thread(self.check_brief)
         return summary
 

@@ -41,6 +41,7 @@ from gaung.store.schema import (
     assignments,
     audit_log,
     issues,
+    mention_entities,
     mentions,
     posts,
     skp_reviews,
@@ -336,7 +337,7 @@ def _posts(
 ) -> list[Any]:
     """The office's posts published in [since, until), oldest first (ties by id): the demo's stable picks."""
     query = (
-        sa.select(posts.c.id, posts.c.permalink, posts.c.published_at, posts.c.platform)
+        sa.select(posts.c.id, posts.c.permalink, posts.c.published_at, posts.c.platform, posts.c.caption)
         .where(
             posts.c.published_at >= since,
             posts.c.published_at < until,
@@ -363,16 +364,27 @@ def _linked_posts(conn: Connection) -> set[int]:
 
 
 def negative_issues(conn: Connection, limit: int) -> list[Any]:
-    """The issues of mid-2025 with the most negative stories (then the largest, then the oldest id)."""
+    """The issues of mid-2025 an office would answer: negative stories naming its own people, agencies or
+    programmes first (a place alone does not count: "JAKARTA -" datelines name the city in most national
+    stories), then the most negative stories, the largest, the oldest id.
+    """
     negative = sa.func.sum(sa.case((mentions.c.tone == "negative", 1), else_=0)).label("negative")
     first = sa.func.min(mentions.c.published_at).label("first")
+    watched_mentions = (
+        sa.select(mention_entities.c.mention_id)
+        .where(mention_entities.c.watch_id.is_not(None), mention_entities.c.type != "PLACE")
+        .distinct()
+        .subquery()
+    )
+    watched = sa.func.count(watched_mentions.c.mention_id).label("watched")
     rows = conn.execute(
-        sa.select(issues.c.id, issues.c.label, negative, first)
+        sa.select(issues.c.id, issues.c.label, negative, first, watched)
         .join(mentions, mentions.c.issue_id == issues.c.id)
+        .outerjoin(watched_mentions, watched_mentions.c.mention_id == mentions.c.id)
         .where(issues.c.merged_into.is_(None), mentions.c.published_at.is_not(None))
         .group_by(issues.c.id, issues.c.label, issues.c.size)
         .having(negative > 0)
-        .order_by(negative.desc(), issues.c.size.desc(), issues.c.id)
+        .order_by(sa.case((watched > 0, 0), else_=1), negative.desc(), issues.c.size.desc(), issues.c.id)
     ).all()
     return [r for r in rows if WINDOW[0] <= r.first < WINDOW[1]][:limit]
 
@@ -429,8 +441,14 @@ def _responses(conn: Connection, summary: dict[str, Any]) -> None:
                 added_by=writer,
                 at=published,
             )
-            follow = _posts(conn, published, published + timedelta(days=3), exclude=_linked_posts(conn))
-            if follow:  # the office also posted the answer on its own channels
+            # the office's own post of the answer, when one of its posts in the next days is about the issue
+            words = [w.strip() for w in issue.label.split("—")[0].split("·") if len(w.strip()) > 3]
+            follow = [
+                p
+                for p in _posts(conn, published, published + timedelta(days=3), exclude=_linked_posts(conn))
+                if any(w.lower() in (p.caption or "").lower() for w in words)
+            ]
+            if follow:
                 work.add_output(conn, assignment_id, follow[0].permalink, added_by=writer, at=published)
             work.add_comment(
                 conn,

@@ -18,6 +18,8 @@ router = APIRouter(prefix="/api", tags=["deliveries"])
 
 
 class DeliveryOut(BaseModel):
+    """One delivery; a webhook `address` is shown only as scheme://host/… (its path often holds a token)."""
+
     id: int
     kind: str
     ref: str
@@ -50,13 +52,17 @@ def api_deliveries(
     offset: int = Query(0, ge=0, le=10_000_000),
     user: User = Depends(require("analyst")),
 ) -> Any:
-    """Deliveries, newest first, with counts per status; `last_error` names the recipient and the reason."""
+    """Deliveries, newest first, with counts per status; `last_error` names the recipient and the reason.
+
+    Webhook URLs appear only as scheme://host/…, in `address` and in `last_error`.
+    """
     with workspace(request).engine.connect() as conn:
         rows = outbox.list_deliveries(
             conn, status=status, kind=kind, recipient=recipient, limit=limit, offset=offset
         )
         counts = outbox.status_counts(conn)
-    return DeliveryLog(counts=counts, items=[DeliveryOut.model_validate(row) for row in rows])
+    items = [DeliveryOut.model_validate(outbox.for_display(row)) for row in rows]
+    return DeliveryLog(counts=counts, items=items)
 
 
 @router.post(

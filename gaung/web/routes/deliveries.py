@@ -2,8 +2,10 @@
 
 The settings form edits `[delivery]` (SMTP and Telegram) and `[[recipients]]` of gaung.toml the same way
 the main settings page edits the watchlist: the whole file is validated first, nothing is saved when a
-part is wrong, and the message names the part. Secrets are never on the page: the form holds only the
-*names* of the environment variables that hold them, and says whether each one is set.
+part is wrong, and the message names the part (and the recipient). An invalid address already in the file
+and left unchanged does not block saving other edits. Secret variables must be GAUNG_… names that are not
+Gaung's own settings (`gaung.deliver.settings.secret_env_problem`). Secrets are never on the page: the
+form holds only the *names* of the environment variables that hold them, and says whether each is set.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from gaung.config import settings_from_dict
 from gaung.deliver import outbox
-from gaung.deliver.settings import SECURITY_MODES, DeliverySettings, Recipient
+from gaung.deliver.settings import SECURITY_MODES, DeliverySettings, Recipient, shown_address
 from gaung.errors import ConfigError, GaungError
 from gaung.store.db import transaction
 from gaung.web import auth
@@ -45,7 +47,7 @@ def deliveries_page(
         counts = outbox.status_counts(conn)
         recipients = outbox.active_recipients(conn)
     context = {
-        "items": rows,
+        "items": [outbox.for_display(row) for row in rows],  # webhook URLs as scheme://host/… only
         "counts": counts,
         "status": status,
         "offset": offset,
@@ -120,6 +122,7 @@ def _settings_page(
         "security_modes": SECURITY_MODES,
         "env_status": _env_status(ws),
         "recipients": ws.settings.recipients,
+        "shown": {r.name: shown_address(r.channel, r.address) for r in ws.settings.recipients},
         "config_file": str(config_file(ws)),
         "error": error,
         "test_error": test_error,
@@ -211,9 +214,15 @@ def save_delivery_settings(
     try:
         data = updated_delivery_config(path, form)
         checked = settings_from_dict(data, where="gaung.toml")
-        # On the page an invalid address is refused outright (the admin is there to fix it); in a
-        # hand-edited file it only fails that recipient's deliveries.
-        problems = [r.problem for r in checked.recipients if r.problem]
+        # A new or changed address that is invalid is refused (the admin is there to fix it), naming the
+        # recipient. One that was already in the hand-edited file, unchanged, does not block every other
+        # edit: it is kept and keeps failing only its own deliveries, flagged on this page and the log.
+        known = {r.name.casefold(): (r.channel, r.address) for r in ws.settings.recipients}
+        problems = [
+            r.problem
+            for r in checked.recipients
+            if r.problem and known.get(r.name.casefold()) != (r.channel, r.address)
+        ]
         if problems:
             raise ConfigError("; ".join(p for p in problems if p))
     except ConfigError as exc:
