@@ -3,7 +3,7 @@
 Measured when the defaults were chosen (textrank-1; damping 0.15, position exponent 0.75, quote weight
 0.3, redundancy cosine 0.5; tuned on dev folds 01-02), on dev folds 03-05, 1,998 articles, 3 sentences,
 ROUGE F1 (rouge-score, no stemmer):
-- TextRank   R1 0.690  R2 0.624  RL 0.662   (tajuk utama, 788 articles: R1 0.735)
+- TextRank   R1 0.690  R2 0.625  RL 0.662   (tajuk utama, 788 articles: R1 0.735)
 - lead-3     R1 0.670  R2 0.602  RL 0.639   (tajuk utama: R1 0.699)
 - lead-3 on IndoSum's own sentences: R1 0.669  R2 0.603  RL 0.640
 Sentence boundaries vs IndoSum's: precision 0.994, recall 0.885 (quotations are kept whole on purpose).
@@ -24,7 +24,7 @@ from gaung.analyze.summarize_eval import (
     multi_document_check,
 )
 
-ROUGE_FLOORS = {"rouge1": 0.675, "rouge2": 0.61, "rougeL": 0.645}  # measured 0.690 / 0.624 / 0.662
+ROUGE_FLOORS = {"rouge1": 0.675, "rouge2": 0.61, "rougeL": 0.645}  # measured 0.690 / 0.625 / 0.662
 NEWS_ROUGE1_FLOOR = 0.72  # tajuk utama, measured 0.735
 MARGIN_OVER_LEAD3 = 0.01  # ROUGE-1 and ROUGE-L, measured +0.020 / +0.023 (tajuk utama +0.035 R1)
 SPLIT_PRECISION_FLOOR = 0.98  # measured 0.994
