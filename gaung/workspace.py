@@ -69,7 +69,15 @@ class Workspace:
 
         monitor = Monitor(self.settings, self.pipeline, on_event=on_event)
         if once:
-            return asyncio.run(monitor.run_once(all_sources=all_sources))
+            summary = asyncio.run(monitor.run_once(all_sources=all_sources))
+            # one pass is what cron runs: send the alerts and briefs it queued before exiting
+            delivered = monitor.deliver()
+            if delivered.attempted and on_event is not None:
+                on_event(
+                    f"delivery: sent {delivered.sent}, retrying {delivered.retrying}, "
+                    f"failed {delivered.failed}"
+                )
+            return summary
         asyncio.run(monitor.run_forever())
         return RunSummary()
 

@@ -1366,3 +1366,21 @@ def test_cli_test_message_and_status(
     assert typo.exit_code != 0 and "typo@example" in str(typo.exception)
     status = runner.invoke(app, ["--config", str(config), "deliver", "status"])
     assert status.exit_code == 0 and "Kepala Dinas" in status.output and "Typo" in status.output
+
+
+def test_one_monitor_pass_sends_what_it_queued_before_exiting(
+    service: FakeService, tmp_path: Path, closing: list[Workspace]
+) -> None:
+    """`gaung run --once` from cron: a pass with nothing to crawl still sends the queued message."""
+    service.reply("/hook", (200, {"ok": True}))
+    config = {"recipients": [{"name": "Dasbor", "channel": "webhook", "url": service.base_url + "/hook"}]}
+    ws = make_ws(tmp_path, f"sqlite:///{tmp_path / 'once.db'}", config)
+    closing.append(ws)
+    with transaction(ws.engine) as conn:
+        assert enqueue(conn, kind="alert", ref="7", subject="Peringatan", text="…") == 1
+    events: list[str] = []
+    ws.run_monitor(once=True, on_event=events.append)
+    # the alert, and (after [brief] time) yesterday's short brief that the same pass made and queued
+    assert "7" in [call.json()["ref"] for call in service.to("/hook")]
+    assert {row["status"] for row in rows(ws)} == {"sent"}
+    assert any(event.startswith("delivery: sent") for event in events)
