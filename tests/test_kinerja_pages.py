@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -177,6 +179,11 @@ def test_scorecard_page_shows_evidence_escaped(users: dict[str, TestClient], off
     pdf = users["budi"].get(f"/kinerja/{office.staff['Budi']}/{JUNE}/scorecard.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"
+    if shutil.which("pdftotext"):  # poppler-utils (make system-deps); the PDF itself never needs it
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert "Pejabat Penilai Kinerja" in text and "Pegawai yang Dinilai" in text  # signed on paper
 
 
 def test_api_detail_has_evidence_and_nulls(users: dict[str, TestClient], office: Office) -> None:
