@@ -195,7 +195,15 @@ RHK = {
 # June targets per person; None = no row (the office default applies), 0 = "no target" on purpose.
 # Quarter targets are three months' worth. Numbers are the head of section's, rounded as offices do.
 TARGETS: dict[str, dict[str, float | None]] = {
-    HEAD: {"negative_answered_within": 80, "assignments_on_time": 90},
+    # the head of section answers for the team's responses, not for posting: content indicators get an
+    # explicit 0 ("no target", not the office default)
+    HEAD: {
+        "posts_published": 0,
+        "total_reach": 0,
+        "median_engagement_rate": 0,
+        "negative_answered_within": 80,
+        "assignments_on_time": 90,
+    },
     "Sari Wulandari": {
         "posts_published": 12,
         "total_reach": 25_000,
