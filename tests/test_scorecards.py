@@ -513,3 +513,24 @@ def test_a_review_of_a_period_not_yet_begun_is_refused(engine: Engine, office: O
     with engine.connect() as conn:
         stored = conn.execute(sa.select(skp_reviews.c.period).order_by(skp_reviews.c.period)).scalars().all()
     assert stored == ["2025", JUNE, "2025-Q2"]
+
+
+def test_quarter_without_its_own_target_is_built_from_the_monthly_plans(
+    engine: Engine, office: Office
+) -> None:
+    """Counts add up over the months (a month without a row takes the office default), rates average; a
+    target set for the quarter itself still wins."""
+    budi = office.staff["Budi"]
+    admin = _user(engine, "admin")
+    with transaction(engine) as conn:
+        set_target(conn, budi, "2025-06", "posts_published", 12, user=admin)
+        set_target(conn, budi, "2025-05", "median_engagement_rate", 5, user=admin)
+    quarter = _card(engine, budi, "2025-Q2")
+    posts = quarter.indicator("posts_published")
+    assert posts.target == 8 + 8 + 12 and posts.target_source == "months"
+    rate = quarter.indicator("median_engagement_rate")
+    assert rate.target == pytest.approx((3 + 5 + 3) / 3) and rate.target_source == "months"
+    assert quarter.indicator("total_reach").target_source == "default"  # no monthly rows: unchanged
+    with transaction(engine) as conn:
+        set_target(conn, budi, "2025-Q2", "posts_published", 30, user=admin)
+    assert _card(engine, budi, "2025-Q2").indicator("posts_published").target == 30

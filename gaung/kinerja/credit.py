@@ -137,6 +137,8 @@ class PeriodWork:
     due: list[AssignmentWork]
     targets: dict[tuple[int, str], dict[str, Any]]
     reviews: dict[int, dict[str, Any]]
+    # for a quarter or year: the monthly target rows of its months, {(staff, indicator): {month key: row}}
+    month_targets: dict[tuple[int, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
@@ -299,4 +301,12 @@ def load_period_work(
         int(r["staff_id"]): dict(r)
         for r in conn.execute(sa.select(skp_reviews).where(skp_reviews.c.period == period.key)).mappings()
     }
-    return PeriodWork(period, staff, post_list, bool(post_list), responses, due, targets, reviews)
+    month_targets: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+    if period.months > 1:
+        month_keys = [month.key for month in period.month_periods()]
+        query = sa.select(skp_targets).where(skp_targets.c.period.in_(month_keys))
+        for r in conn.execute(query).mappings():
+            month_targets.setdefault((int(r["staff_id"]), r["indicator"]), {})[r["period"]] = dict(r)
+    return PeriodWork(
+        period, staff, post_list, bool(post_list), responses, due, targets, reviews, month_targets
+    )

@@ -161,7 +161,7 @@ class IndicatorResult:
     unit: str
     formula: str
     target: float | None
-    target_source: str  # set | default | none
+    target_source: str  # set | default | months (built from the monthly targets) | none
     realisation: float | None
     evidence: list[Evidence] = field(default_factory=list)
     detail: str = ""  # e.g. "n=5"
@@ -414,10 +414,34 @@ def _target(
             ("set" if value else "none"),
             row.get("rhk") or definition.rhk,
         )
+    months = data.month_targets.get((staff_id, key))
+    if months:  # a quarter or year without its own target: built from the months' plans
+        return _from_months(data.period, key, months, settings)
     default = default_target(key, data.period, settings)
     if default is None:
         return None, "none", definition.rhk
     return default, "default", definition.rhk
+
+
+def _from_months(
+    period: Period, key: str, rows: dict[str, dict[str, Any]], settings: KinerjaSettings
+) -> tuple[float | None, str, str]:
+    """A quarter's or year's target from its monthly ones (a month without its own row takes the office
+    default): counts add up, rates and percentages average over the months that have a target."""
+    values: list[float] = []
+    for month in period.month_periods():
+        row = rows.get(month.key)
+        if row is None:
+            value = default_target(key, month, settings)
+        else:
+            value = float(row["target"]) if row["target"] else None
+        if value is not None:
+            values.append(value)
+    rhk = next((r["rhk"] for r in rows.values() if r.get("rhk")), None) or INDICATORS[key].rhk
+    if not values:
+        return None, "none", rhk
+    total = sum(values) if INDICATORS[key].per_month else sum(values) / len(values)
+    return total, "months", rhk
 
 
 def default_target(key: str, period: Period, settings: KinerjaSettings) -> float | None:
