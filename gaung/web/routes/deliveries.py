@@ -27,7 +27,7 @@ from gaung.store.db import transaction
 from gaung.web import auth
 from gaung.web.api.common import workspace
 from gaung.web.auth import User, require, verify_csrf
-from gaung.web.routes.settings import MAX_SECTION_CHARS, config_file
+from gaung.web.routes.settings import MAX_SECTION_CHARS, config_file, read_config, write_config
 from gaung.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -140,12 +140,7 @@ def delivery_settings_page(
 
 def updated_delivery_config(path: Path, form: dict[str, str]) -> dict[str, Any]:
     """The file's data with `[delivery]` (the parts the form edits) and `[[recipients]]` replaced."""
-    data: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: the current file is not valid TOML ({exc}); fix it by hand") from None
+    data = read_config(path)
     try:
         port = int(form["smtp_port"].strip() or "587")
     except ValueError:
@@ -227,10 +222,7 @@ def save_delivery_settings(
             raise ConfigError("; ".join(p for p in problems if p))
     except ConfigError as exc:
         return _settings_page(request, form=form, error=str(exc), status=400)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(tomli_w.dumps(data), encoding="utf-8")
-    temporary.replace(path)  # atomic: the old file or the new one, never half of each
+    write_config(path, data)
     before = [r.name for r in ws.settings.recipients]
     ws.settings.delivery = checked.delivery
     ws.settings.recipients = checked.recipients

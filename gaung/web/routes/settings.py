@@ -72,14 +72,27 @@ def settings_page(request: Request, saved: bool = False, user: User = Depends(re
     return _page(request, saved=saved)
 
 
+def read_config(path: Path) -> dict[str, Any]:
+    """The current gaung.toml as data ({} when there is none); a broken file is an error, not overwritten."""
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: the current file is not valid TOML ({exc}); fix it by hand") from None
+
+
+def write_config(path: Path, data: dict[str, Any]) -> None:
+    """Replace gaung.toml atomically: a crash leaves the old file or the new one, never half of each."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".toml.tmp")
+    temporary.write_text(tomli_w.dumps(data), encoding="utf-8")
+    temporary.replace(path)
+
+
 def updated_config(path: Path, organisation: str, watchlist_toml: str, alerts_toml: str) -> dict[str, Any]:
     """The file's data with the three edited parts replaced; raises ConfigError naming the bad part."""
-    data: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: the current file is not valid TOML ({exc}); fix it by hand") from None
+    data = read_config(path)
     name = " ".join(organisation.split())
     if not name:
         raise ConfigError("organisation: the name cannot be empty")
@@ -121,10 +134,7 @@ def save_settings(
         "watchlist": len(ws.settings.watchlist),
         "alerts": len(ws.settings.alerts),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(tomli_w.dumps(data), encoding="utf-8")
-    temporary.replace(path)  # atomic: a crash leaves the old file or the new one, never half of each
+    write_config(path, data)
     # The running app shows the new profile and rules at once; the analyser's watchlist matcher is
     # built at start-up, so new watchlist entries tag new mentions after a restart.
     ws.settings.organisation = checked.organisation
